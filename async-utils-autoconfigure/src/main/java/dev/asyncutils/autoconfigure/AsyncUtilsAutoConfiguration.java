@@ -1,0 +1,93 @@
+package dev.asyncutils.autoconfigure;
+
+import java.util.List;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
+
+import dev.asyncutils.annotation.Fallback;
+import dev.asyncutils.annotation.Retry;
+import dev.asyncutils.annotation.Timeout;
+import dev.asyncutils.core.AsyncUtilsBeanPostProcessor;
+import dev.asyncutils.core.AsyncUtilsScheduler;
+import dev.asyncutils.core.PolicyFeature;
+import dev.asyncutils.fallback.FallbackFeature;
+import dev.asyncutils.retry.RetryFeature;
+import dev.asyncutils.timeout.TimeoutFeature;
+
+/**
+ * Auto-configuration of async-utils: the shared scheduler, one bean per capability, and
+ * the post-processor that proxies annotated beans. {@code async-utils.enabled=false}
+ * leaves every annotated method plain.
+ */
+@AutoConfiguration
+@ConditionalOnBooleanProperty(name = "async-utils.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(AsyncUtilsProperties.class)
+public final class AsyncUtilsAutoConfiguration {
+
+	/**
+	 * The post-processor that guards annotated beans. Static, like every post-processor,
+	 * so that it does not pull this configuration in early.
+	 * @param features the capabilities
+	 * @param scheduler the shared scheduler
+	 * @return the post-processor
+	 */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static AsyncUtilsBeanPostProcessor asyncUtilsBeanPostProcessor(ObjectProvider<PolicyFeature<?>> features,
+			ObjectProvider<AsyncUtilsScheduler> scheduler) {
+		return new AsyncUtilsBeanPostProcessor(List.of(Fallback.class, Retry.class, Timeout.class), features,
+				scheduler);
+	}
+
+	/**
+	 * The scheduler behind every delay and deadline.
+	 * @param properties the properties
+	 * @return the scheduler, shut down with the context
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	AsyncUtilsScheduler asyncUtilsScheduler(AsyncUtilsProperties properties) {
+		return new AsyncUtilsScheduler(properties.getSchedulerThreads());
+	}
+
+	/**
+	 * The {@code @Retry} capability.
+	 * @param properties the properties
+	 * @return the capability
+	 */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	RetryFeature asyncUtilsRetryFeature(AsyncUtilsProperties properties) {
+		return new RetryFeature(properties.getRetry());
+	}
+
+	/**
+	 * The {@code @Timeout} capability.
+	 * @param properties the properties
+	 * @return the capability
+	 */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	TimeoutFeature asyncUtilsTimeoutFeature(AsyncUtilsProperties properties) {
+		return new TimeoutFeature(properties.getTimeout());
+	}
+
+	/**
+	 * The {@code @Fallback} capability.
+	 * @return the capability
+	 */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	FallbackFeature asyncUtilsFallbackFeature() {
+		return new FallbackFeature();
+	}
+
+}

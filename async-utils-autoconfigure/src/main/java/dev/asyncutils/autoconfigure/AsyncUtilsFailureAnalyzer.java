@@ -1,0 +1,25 @@
+package dev.asyncutils.autoconfigure;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+import dev.asyncutils.core.AsyncUtilsConfigurationException;
+
+/**
+ * Reports bad async-utils configuration in Spring Boot's usual "APPLICATION FAILED TO
+ * START" form: what is wrong, where, and what to do.
+ */
+class AsyncUtilsFailureAnalyzer extends AbstractFailureAnalyzer<AsyncUtilsConfigurationException> {
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, AsyncUtilsConfigurationException cause) {
+		String value = (cause.getValue() != null) ? " = '" + cause.getValue() + "'" : " (missing)";
+		String description = "async-utils found bad configuration on bean '" + cause.getBeanName() + "':\n\n"
+				+ "    Method:  " + cause.getMethod() + "\n" + "    Setting: " + cause.getSetting() + value + "\n"
+				+ "    Problem: " + cause.getProblem() + "\n";
+		String action = "Correct " + cause.getSetting() + " on " + cause.getMethod()
+				+ ". Property values override the annotation; see the async-utils README for every setting.";
+		return new FailureAnalysis(description, action, cause);
+	}
+
+}

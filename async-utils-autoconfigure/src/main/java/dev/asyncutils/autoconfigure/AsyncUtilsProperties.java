@@ -1,0 +1,87 @@
+package dev.asyncutils.autoconfigure;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+
+import dev.asyncutils.retry.RetryProperties;
+import dev.asyncutils.timeout.TimeoutProperties;
+
+/**
+ * Configuration properties under {@code async-utils}. Unknown properties are rejected at
+ * startup, so a misspelt key is never ignored silently.
+ */
+@ConfigurationProperties(prefix = "async-utils", ignoreUnknownFields = false)
+public class AsyncUtilsProperties {
+
+	/**
+	 * Whether the async-utils annotations take effect. When false, annotated methods run
+	 * plain.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Number of threads of the shared scheduler that runs delays and deadlines.
+	 */
+	private int schedulerThreads = 2;
+
+	/**
+	 * Settings of @Retry.
+	 */
+	@NestedConfigurationProperty
+	private final RetryProperties retry = new RetryProperties();
+
+	/**
+	 * Settings of @Timeout.
+	 */
+	@NestedConfigurationProperty
+	private final TimeoutProperties timeout = new TimeoutProperties();
+
+	/**
+	 * Return whether the annotations take effect.
+	 * @return {@code true} unless switched off
+	 */
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	/**
+	 * Set whether the annotations take effect.
+	 * @param enabled {@code false} to run annotated methods plain
+	 */
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	/**
+	 * Return the number of scheduler threads.
+	 * @return the thread count
+	 */
+	public int getSchedulerThreads() {
+		return this.schedulerThreads;
+	}
+
+	/**
+	 * Set the number of scheduler threads.
+	 * @param schedulerThreads the thread count, at least 1
+	 */
+	public void setSchedulerThreads(int schedulerThreads) {
+		this.schedulerThreads = schedulerThreads;
+	}
+
+	/**
+	 * Return the {@code async-utils.retry} properties.
+	 * @return the retry properties
+	 */
+	public RetryProperties getRetry() {
+		return this.retry;
+	}
+
+	/**
+	 * Return the {@code async-utils.timeout} properties.
+	 * @return the timeout properties
+	 */
+	public TimeoutProperties getTimeout() {
+		return this.timeout;
+	}
+
+}

@@ -1,0 +1,83 @@
+package dev.asyncutils.core;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Bad configuration found at startup: names the bean, the method, the attribute or
+ * property, and the value that was wrong. The application does not start.
+ */
+public class AsyncUtilsConfigurationException extends IllegalStateException {
+
+	private static final long serialVersionUID = 1L;
+
+	private final String beanName;
+
+	private final String method;
+
+	private final String setting;
+
+	private final @Nullable String value;
+
+	private final String problem;
+
+	/**
+	 * Create a new exception.
+	 * @param beanName the bean whose method is misconfigured
+	 * @param method the method, as {@code SimpleClassName.method(ParamTypes)}
+	 * @param setting the attribute ({@code @Retry(delay)}) or property
+	 * ({@code async-utils.retry.instances.x.delay}) that holds the bad value
+	 * @param value the bad value, or {@code null} if it was missing
+	 * @param problem what is wrong with it
+	 */
+	public AsyncUtilsConfigurationException(String beanName, String method, String setting, @Nullable String value,
+			String problem) {
+		super("Invalid async-utils configuration of bean '" + beanName + "', method " + method + ": " + setting
+				+ ((value != null) ? " = '" + value + "'" : "") + ": " + problem);
+		this.beanName = beanName;
+		this.method = method;
+		this.setting = setting;
+		this.value = value;
+		this.problem = problem;
+	}
+
+	/**
+	 * Return the name of the bean whose method is misconfigured.
+	 * @return the bean name
+	 */
+	public String getBeanName() {
+		return this.beanName;
+	}
+
+	/**
+	 * Return the misconfigured method, as {@code SimpleClassName.method(ParamTypes)}.
+	 * @return the method description
+	 */
+	public String getMethod() {
+		return this.method;
+	}
+
+	/**
+	 * Return the annotation attribute or property that holds the bad value.
+	 * @return the setting
+	 */
+	public String getSetting() {
+		return this.setting;
+	}
+
+	/**
+	 * Return the bad value, or {@code null} when a required value was missing.
+	 * @return the value
+	 */
+	public @Nullable String getValue() {
+		return this.value;
+	}
+
+	/**
+	 * Return what is wrong with the value.
+	 * @return the problem
+	 */
+	public String getProblem() {
+		return this.problem;
+	}
+
+}

@@ -1,0 +1,102 @@
+package dev.asyncutils.core;
+
+import java.lang.reflect.Method;
+
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.ProxyMethodInvocation;
+
+/**
+ * One invocation of a guarded method as it travels through the policy chain.
+ *
+ * <p>
+ * A chain that may invoke the method more than once (retries, resubscription, deferred
+ * starts) keeps an unused copy of the AOP invocation taken before the first attempt, so
+ * that every later attempt runs the rest of the proxy's interceptor chain again. The
+ * first attempt uses the original invocation. Sequential re-invocation is safe from any
+ * thread; reactive chains, whose subscriptions may overlap, never use the original.
+ */
+public final class Call {
+
+	private final MethodInvocation invocation;
+
+	private final @Nullable ProxyMethodInvocation pristine;
+
+	private boolean originalUsed;
+
+	Call(MethodInvocation invocation, CallMode mode) {
+		this.invocation = invocation;
+		if (mode == CallMode.SINGLE || !(invocation instanceof ProxyMethodInvocation proxyInvocation)) {
+			this.pristine = null;
+		}
+		else {
+			this.pristine = (ProxyMethodInvocation) proxyInvocation.invocableClone();
+			this.originalUsed = (mode == CallMode.CONCURRENT);
+		}
+	}
+
+	/**
+	 * Invoke the rest of the proxy's chain and the method itself, once more.
+	 * @return what the method returned
+	 * @throws Throwable what the method threw
+	 */
+	public @Nullable Object proceed() throws Throwable {
+		ProxyMethodInvocation pristine = this.pristine;
+		if (pristine == null) {
+			return this.invocation.proceed();
+		}
+		if (!this.originalUsed) {
+			this.originalUsed = true;
+			return this.invocation.proceed();
+		}
+		return pristine.invocableClone().proceed();
+	}
+
+	/**
+	 * Return the bean instance the method is invoked on (the target, not the proxy).
+	 * @return the target object
+	 */
+	public Object target() {
+		Object target = this.invocation.getThis();
+		if (target == null) {
+			throw new IllegalStateException("No target for " + this.invocation.getMethod());
+		}
+		return target;
+	}
+
+	/**
+	 * Return the arguments the caller passed.
+	 * @return the arguments
+	 */
+	public @Nullable Object[] arguments() {
+		return this.invocation.getArguments();
+	}
+
+	/**
+	 * Return the method being invoked.
+	 * @return the method
+	 */
+	public Method method() {
+		return this.invocation.getMethod();
+	}
+
+	/**
+	 * How often and how concurrently a chain re-enters the method.
+	 */
+	public enum CallMode {
+
+		/** The method is invoked at most once per call. */
+		SINGLE,
+
+		/** The method may be invoked several times, one after the other. */
+		SEQUENTIAL,
+
+		/**
+		 * The method may be invoked several times, possibly at once (per subscription).
+		 */
+		CONCURRENT
+
+	}
+
+}

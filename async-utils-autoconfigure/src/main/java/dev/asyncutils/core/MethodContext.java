@@ -1,0 +1,151 @@
+package dev.asyncutils.core;
+
+import java.lang.reflect.Method;
+import java.util.StringJoiner;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiConsumer;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.StringValueResolver;
+
+/**
+ * What a capability knows about one guarded method while it resolves its policy at
+ * startup: the bean, the method and its return kind, placeholder resolution, the shared
+ * scheduler, and how to report bad input.
+ */
+public final class MethodContext {
+
+	private final String beanName;
+
+	private final Class<?> beanClass;
+
+	private final Method method;
+
+	private final ReturnKind returnKind;
+
+	private final @Nullable StringValueResolver placeholders;
+
+	private final AsyncUtilsScheduler scheduler;
+
+	private final BiConsumer<String, String> instanceListener;
+
+	MethodContext(String beanName, Class<?> beanClass, Method method, ReturnKind returnKind,
+			@Nullable StringValueResolver placeholders, AsyncUtilsScheduler scheduler,
+			BiConsumer<String, String> instanceListener) {
+		this.beanName = beanName;
+		this.beanClass = beanClass;
+		this.method = method;
+		this.returnKind = returnKind;
+		this.placeholders = placeholders;
+		this.scheduler = scheduler;
+		this.instanceListener = instanceListener;
+	}
+
+	/**
+	 * Return the name of the bean that declares the method.
+	 * @return the bean name
+	 */
+	public String beanName() {
+		return this.beanName;
+	}
+
+	/**
+	 * Return the user class of the bean (never a proxy class).
+	 * @return the bean class
+	 */
+	public Class<?> beanClass() {
+		return this.beanClass;
+	}
+
+	/**
+	 * Return the guarded method.
+	 * @return the method
+	 */
+	public Method method() {
+		return this.method;
+	}
+
+	/**
+	 * Return how the method delivers its result.
+	 * @return the return kind
+	 */
+	public ReturnKind returnKind() {
+		return this.returnKind;
+	}
+
+	/**
+	 * Return the executor that runs delays and deadlines.
+	 * @return the shared scheduler's executor
+	 */
+	public ScheduledExecutorService scheduler() {
+		return this.scheduler.executor();
+	}
+
+	/**
+	 * Return the shared scheduler.
+	 * @return the scheduler
+	 */
+	public AsyncUtilsScheduler asyncUtilsScheduler() {
+		return this.scheduler;
+	}
+
+	/**
+	 * Return the instance name used when an annotation names none:
+	 * {@code SimpleClassName.methodName}.
+	 * @return the default instance name
+	 */
+	public String defaultInstanceName() {
+		return this.beanClass.getSimpleName() + "." + this.method.getName();
+	}
+
+	/**
+	 * Return the method as {@code SimpleClassName.method(ParamType, ...)}, for messages.
+	 * @return the method description
+	 */
+	public String description() {
+		StringJoiner parameters = new StringJoiner(", ", "(", ")");
+		for (Class<?> type : this.method.getParameterTypes()) {
+			parameters.add(type.getSimpleName());
+		}
+		return this.beanClass.getSimpleName() + "." + this.method.getName() + parameters;
+	}
+
+	/**
+	 * Resolve {@code ${...}} placeholders in an annotation attribute.
+	 * @param value the raw attribute value
+	 * @return the resolved value
+	 */
+	public String resolvePlaceholders(String value) {
+		if (this.placeholders == null || !value.contains("${")) {
+			return value;
+		}
+		String resolved = this.placeholders.resolveStringValue(value);
+		return (resolved != null) ? resolved : value;
+	}
+
+	/**
+	 * Start resolving the settings of one capability for this method.
+	 * @param kind the property group ({@code retry}, {@code timeout}, ...)
+	 * @param annotation the annotation's simple name ({@code Retry}, ...)
+	 * @param instanceName the instance name the settings belong to
+	 * @return the settings resolver
+	 */
+	public Settings settings(String kind, String annotation, String instanceName) {
+		this.instanceListener.accept(kind, instanceName);
+		return new Settings(this, kind, annotation, instanceName);
+	}
+
+	/**
+	 * Create the startup error for a bad value.
+	 * @param setting the attribute or property
+	 * @param value the bad value, {@code null} if missing
+	 * @param problem what is wrong
+	 * @return the exception to throw
+	 */
+	public AsyncUtilsConfigurationException invalid(String setting, @Nullable Object value, String problem) {
+		return new AsyncUtilsConfigurationException(this.beanName, description(), setting,
+				(value != null) ? String.valueOf(value) : null, problem);
+	}
+
+}

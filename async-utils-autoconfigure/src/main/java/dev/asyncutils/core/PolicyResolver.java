@@ -1,0 +1,157 @@
+package dev.asyncutils.core;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ReflectionUtils;
+import org.springframework.util.StringValueResolver;
+
+/**
+ * Finds the annotated methods of a bean class and builds each one's policy chain, in the
+ * fixed nesting order of the capabilities. Everything a call needs is decided here, once.
+ */
+final class PolicyResolver {
+
+	private static final Log logger = LogFactory.getLog(PolicyResolver.class);
+
+	private final List<PolicyFeature<?>> features;
+
+	private final AsyncUtilsScheduler scheduler;
+
+	private final @Nullable StringValueResolver placeholders;
+
+	private final Map<String, Set<String>> usedInstances = new ConcurrentHashMap<>();
+
+	PolicyResolver(List<PolicyFeature<?>> features, AsyncUtilsScheduler scheduler,
+			@Nullable StringValueResolver placeholders) {
+		List<PolicyFeature<?>> sorted = new ArrayList<>(features);
+		sorted.sort((a, b) -> Integer.compare(a.order(), b.order()));
+		this.features = List.copyOf(sorted);
+		this.scheduler = scheduler;
+		this.placeholders = placeholders;
+	}
+
+	/**
+	 * Resolve the policies of every guarded method of a bean.
+	 * @return the policies by method, empty if none is guarded
+	 * @throws AsyncUtilsConfigurationException on bad input
+	 */
+	Map<Method, MethodPolicy> resolve(String beanName, Class<?> beanClass) {
+		Map<Method, MethodPolicy> policies = new HashMap<>();
+		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(beanClass,
+				ReflectionUtils.USER_DECLARED_METHODS)) {
+			MethodPolicy policy = resolve(beanName, beanClass, method);
+			if (policy != null) {
+				policies.put(method, policy);
+			}
+		}
+		return policies;
+	}
+
+	private @Nullable MethodPolicy resolve(String beanName, Class<?> beanClass, Method method) {
+		List<Found<?>> found = new ArrayList<>(this.features.size());
+		boolean anyOnMethod = false;
+		for (PolicyFeature<?> feature : this.features) {
+			Found<?> annotation = find(feature, beanClass, method);
+			if (annotation != null) {
+				found.add(annotation);
+				anyOnMethod |= annotation.onMethod();
+			}
+		}
+		if (found.isEmpty()) {
+			return null;
+		}
+		String first = "@" + found.get(0).feature().annotationType().getSimpleName();
+		MethodContext probe = new MethodContext(beanName, beanClass, method, ReturnKind.PLAIN, this.placeholders,
+				this.scheduler, this::instanceUsed);
+		int modifiers = method.getModifiers();
+		if (Modifier.isStatic(modifiers) || Modifier.isPrivate(modifiers) || Modifier.isFinal(modifiers)) {
+			if (anyOnMethod) {
+				throw probe.invalid(first, null,
+						"cannot be applied to a "
+								+ (Modifier.isStatic(modifiers) ? "static"
+										: Modifier.isPrivate(modifiers) ? "private" : "final")
+								+ " method: the proxy cannot intercept it");
+			}
+			logger.warn("async-utils: " + probe.description() + " of bean '" + beanName
+					+ "' is final and cannot be intercepted; the type-level " + first + " does not apply to it");
+			return null;
+		}
+		ReturnKind kind = ReturnKind.of(method);
+		if (kind == null) {
+			throw probe.invalid(first, method.getGenericReturnType().getTypeName(),
+					"unsupported return type: use a plain type (or void), CompletionStage, CompletableFuture"
+							+ (ReturnKind.isReactorPresent() ? ", Mono or Flux" : ""));
+		}
+		MethodContext context = new MethodContext(beanName, beanClass, method, kind, this.placeholders, this.scheduler,
+				this::instanceUsed);
+		Invoker chain = Call::proceed;
+		boolean reinvokes = false;
+		for (int i = found.size() - 1; i >= 0; i--) {
+			Found<?> annotation = found.get(i);
+			chain = annotation.decorate(context, chain);
+			reinvokes |= annotation.feature().reinvokes();
+		}
+		Call.CallMode mode = kind.isReactive() ? Call.CallMode.CONCURRENT
+				: reinvokes ? Call.CallMode.SEQUENTIAL : Call.CallMode.SINGLE;
+		return new MethodPolicy(chain, mode);
+	}
+
+	private static <A extends Annotation> @Nullable Found<A> find(PolicyFeature<A> feature, Class<?> beanClass,
+			Method method) {
+		A annotation = AnnotatedElementUtils.findMergedAnnotation(method, feature.annotationType());
+		if (annotation != null) {
+			return new Found<>(feature, annotation, true);
+		}
+		if (Modifier.isPublic(method.getModifiers())) {
+			annotation = AnnotatedElementUtils.findMergedAnnotation(beanClass, feature.annotationType());
+			if (annotation != null) {
+				return new Found<>(feature, annotation, false);
+			}
+		}
+		return null;
+	}
+
+	private void instanceUsed(String kind, String name) {
+		this.usedInstances.computeIfAbsent(kind, (key) -> ConcurrentHashMap.newKeySet()).add(name);
+	}
+
+	/**
+	 * Log every configured instance that no guarded method uses: a misspelt name would
+	 * otherwise be ignored silently.
+	 */
+	void reportUnusedInstances() {
+		for (PolicyFeature<?> feature : this.features) {
+			Set<String> unused = new LinkedHashSet<>(feature.configuredInstances());
+			unused.removeAll(this.usedInstances.getOrDefault(feature.kind(), Collections.emptySet()));
+			for (String name : unused) {
+				logger.warn("async-utils: 'async-utils." + feature.kind() + ".instances." + name
+						+ "' is configured, but no @" + feature.annotationType().getSimpleName()
+						+ " method uses the instance name '" + name + "'");
+			}
+		}
+	}
+
+	private record Found<A extends Annotation>(PolicyFeature<A> feature, A annotation, boolean onMethod) {
+
+		Invoker decorate(MethodContext context, Invoker next) {
+			return this.feature.decorate(context, this.annotation, next);
+		}
+
+	}
+
+}

@@ -1,0 +1,175 @@
+package dev.asyncutils.core;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.convert.DurationStyle;
+
+/**
+ * Resolves the settings of one capability for one method, applying the precedence every
+ * capability shares: {@code instances.<name>.*} property &gt; annotation attribute &gt;
+ * {@code defaults.*} property &gt; built-in default. Each resolved value remembers where
+ * it came from, so a bad value is reported with its source.
+ */
+public final class Settings {
+
+	private final MethodContext method;
+
+	private final String kind;
+
+	private final String annotation;
+
+	private final String instance;
+
+	Settings(MethodContext method, String kind, String annotation, String instance) {
+		this.method = method;
+		this.kind = kind;
+		this.annotation = annotation;
+		this.instance = instance;
+	}
+
+	/**
+	 * Return the instance name these settings belong to.
+	 * @return the instance name
+	 */
+	public String instance() {
+		return this.instance;
+	}
+
+	/**
+	 * Return the method these settings belong to.
+	 * @return the method context
+	 */
+	public MethodContext method() {
+		return this.method;
+	}
+
+	/**
+	 * Pick the value of one setting by precedence.
+	 * @param <T> the value type
+	 * @param attribute the annotation attribute name
+	 * @param property the property name (kebab case) under {@code instances.<name>} and
+	 * {@code defaults}
+	 * @param fromInstance the value of the instance property, {@code null} if unset
+	 * @param fromAnnotation the annotation's value, {@code null} if left unset
+	 * @param fromDefaults the value of the defaults property, {@code null} if unset
+	 * @param builtIn the built-in default, {@code null} if there is none
+	 * @return the chosen value and its source
+	 */
+	public <T> Setting<T> pick(String attribute, String property, @Nullable T fromInstance, @Nullable T fromAnnotation,
+			@Nullable T fromDefaults, @Nullable T builtIn) {
+		if (fromInstance != null) {
+			return new Setting<>(fromInstance,
+					"property 'async-utils." + this.kind + ".instances." + this.instance + "." + property + "'");
+		}
+		if (fromAnnotation != null) {
+			return new Setting<>(fromAnnotation, "@" + this.annotation + "(" + attribute + ")");
+		}
+		if (fromDefaults != null) {
+			return new Setting<>(fromDefaults, "property 'async-utils." + this.kind + ".defaults." + property + "'");
+		}
+		return new Setting<>(builtIn, "built-in default of @" + this.annotation + "(" + attribute + ")");
+	}
+
+	/**
+	 * Parse a duration attribute of the annotation, resolving placeholders.
+	 * @param attribute the attribute name
+	 * @param raw the attribute value as written
+	 * @return the duration, or {@code null} if the attribute is unset ({@code ""})
+	 */
+	public @Nullable Duration duration(String attribute, String raw) {
+		if (raw.isEmpty()) {
+			return null;
+		}
+		String resolved = this.method.resolvePlaceholders(raw).trim();
+		try {
+			return DurationStyle.detectAndParse(resolved);
+		}
+		catch (RuntimeException ex) {
+			throw this.method.invalid("@" + this.annotation + "(" + attribute + ")", raw,
+					"not a duration (use e.g. \"250ms\", \"2s\", \"1m\" or \"PT0.5S\")");
+		}
+	}
+
+	/**
+	 * Return the value of an annotation attribute unless it holds its unset marker.
+	 * @param <T> the value type
+	 * @param value the attribute value
+	 * @param unset the attribute's unset marker
+	 * @return the value, or {@code null} if unset
+	 */
+	public static <T> @Nullable T unlessUnset(T value, T unset) {
+		return value.equals(unset) ? null : value;
+	}
+
+	/**
+	 * Return a class-array attribute as a list, or {@code null} if it is empty (unset).
+	 * @param <T> the element type
+	 * @param values the attribute value
+	 * @return the values, or {@code null} if none were given
+	 */
+	public static <T> java.util.@Nullable List<T> unlessEmpty(T[] values) {
+		return (values.length == 0) ? null : Arrays.asList(values);
+	}
+
+	/**
+	 * Report a value that breaks a rule.
+	 * @param setting the offending setting
+	 * @param problem what is wrong with it
+	 * @return the exception to throw
+	 */
+	public AsyncUtilsConfigurationException invalid(Setting<?> setting, String problem) {
+		return this.method.invalid(setting.source(), setting.display(), problem);
+	}
+
+	/**
+	 * Report a required value that nothing supplied.
+	 * @param attribute the annotation attribute
+	 * @param property the property name
+	 * @return the exception to throw
+	 */
+	public AsyncUtilsConfigurationException missing(String attribute, String property) {
+		return this.method.invalid("@" + this.annotation + "(" + attribute + ")", null,
+				"is required: set it on the annotation or as property 'async-utils." + this.kind + ".instances."
+						+ this.instance + "." + property + "' or 'async-utils." + this.kind + ".defaults." + property
+						+ "'");
+	}
+
+	/**
+	 * A resolved setting and where it came from.
+	 *
+	 * @param <T> the value type
+	 * @param value the value, {@code null} if nothing set it and there is no default
+	 * @param source the attribute or property that supplied it
+	 */
+	public record Setting<T>(@Nullable T value, String source) {
+
+		/**
+		 * Return the value for messages.
+		 * @return the value as text
+		 */
+		public String display() {
+			Object value = this.value;
+			if (value instanceof Duration duration) {
+				return DurationStyle.SIMPLE.print(duration);
+			}
+			return String.valueOf(value);
+		}
+
+		/**
+		 * Return the value, which must be present.
+		 * @return the value
+		 */
+		public T required() {
+			T value = this.value;
+			if (value == null) {
+				throw new IllegalStateException("No value from " + this.source);
+			}
+			return value;
+		}
+
+	}
+
+}

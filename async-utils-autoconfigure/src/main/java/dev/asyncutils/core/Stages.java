@@ -1,0 +1,62 @@
+package dev.asyncutils.core;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Helpers for the {@link ReturnKind#COMPLETION_STAGE} chains: nothing here blocks.
+ */
+public final class Stages {
+
+	private Stages() {
+	}
+
+	/**
+	 * Invoke the next link of a completion-stage chain, turning a synchronous throw or a
+	 * {@code null} stage into a failed stage.
+	 * @param next the next link
+	 * @param call the call
+	 * @return the stage the link returned
+	 */
+	@SuppressWarnings("unchecked")
+	public static CompletionStage<@Nullable Object> invoke(Invoker next, Call call) {
+		try {
+			Object result = next.invoke(call);
+			if (result == null) {
+				return CompletableFuture.failedFuture(new NullPointerException(
+						"Method " + call.method().toGenericString() + " returned null instead of a CompletionStage"));
+			}
+			return (CompletionStage<@Nullable Object>) result;
+		}
+		catch (Throwable ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/**
+	 * Cancel a stage if it is a {@link Future}.
+	 * @param stage the stage, may be {@code null}
+	 */
+	public static void cancel(@Nullable CompletionStage<?> stage) {
+		if (stage instanceof Future<?> future) {
+			future.cancel(true);
+		}
+	}
+
+	/**
+	 * When {@code outer} is cancelled by its holder, cancel {@code inner} too.
+	 * @param outer the stage handed to the caller
+	 * @param inner the stage it mirrors
+	 */
+	public static void propagateCancellation(CompletableFuture<?> outer, CompletionStage<?> inner) {
+		outer.whenComplete((value, failure) -> {
+			if (outer.isCancelled()) {
+				cancel(inner);
+			}
+		});
+	}
+
+}

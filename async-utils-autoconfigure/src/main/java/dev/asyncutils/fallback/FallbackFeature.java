@@ -1,0 +1,142 @@
+package dev.asyncutils.fallback;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.ExceptionTypeFilter;
+
+import dev.asyncutils.annotation.Fallback;
+import dev.asyncutils.core.Call;
+import dev.asyncutils.core.Failures;
+import dev.asyncutils.core.Invoker;
+import dev.asyncutils.core.MethodContext;
+import dev.asyncutils.core.PolicyFeature;
+import dev.asyncutils.core.Settings;
+import dev.asyncutils.core.Stages;
+
+/**
+ * The {@code @Fallback} capability: resolves and checks each fallback method at startup
+ * and wraps the chain so that a final failure matching {@code applyOn} (and not
+ * {@code skipOn}) is answered by the fallback method.
+ */
+public class FallbackFeature implements PolicyFeature<Fallback> {
+
+	@Override
+	public Class<Fallback> annotationType() {
+		return Fallback.class;
+	}
+
+	@Override
+	public int order() {
+		return FALLBACK;
+	}
+
+	@Override
+	public String kind() {
+		return "fallback";
+	}
+
+	@Override
+	public Invoker decorate(MethodContext method, Fallback annotation, Invoker next) {
+		if (annotation.value().isBlank()) {
+			throw method.invalid("@Fallback(value)", annotation.value(), "must name a method of the bean");
+		}
+		List<Class<? extends Throwable>> applyOn = Settings.unlessEmpty(annotation.applyOn());
+		if (applyOn == null) {
+			applyOn = List.of(Throwable.class);
+		}
+		List<Class<? extends Throwable>> skipOn = List.of(annotation.skipOn());
+		FallbackMethod fallback = FallbackMethod.resolve(method, annotation.value(), applyOn);
+		ExceptionTypeFilter filter = new ExceptionTypeFilter(applyOn, skipOn, true);
+		return switch (method.returnKind()) {
+			case PLAIN -> new PlainFallback(fallback, filter, next);
+			case COMPLETION_STAGE -> new StageFallback(fallback, filter, next);
+			case MONO -> ReactiveFallback.mono(fallback, filter, next);
+			case FLUX -> ReactiveFallback.flux(fallback, filter, next);
+		};
+	}
+
+	private record PlainFallback(FallbackMethod fallback, ExceptionTypeFilter filter, Invoker next) implements Invoker {
+
+		@Override
+		public @Nullable Object invoke(Call call) throws Throwable {
+			try {
+				return this.next.invoke(call);
+			}
+			catch (Throwable failure) {
+				if (!this.filter.match(failure, true)) {
+					throw failure;
+				}
+				return callFallback(this.fallback, call, failure);
+			}
+		}
+
+	}
+
+	private record StageFallback(FallbackMethod fallback, ExceptionTypeFilter filter, Invoker next) implements Invoker {
+
+		@Override
+		public Object invoke(Call call) {
+			CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
+			CompletionStage<@Nullable Object> inner = Stages.invoke(this.next, call);
+			Stages.propagateCancellation(result, inner);
+			inner.whenComplete((value, error) -> {
+				if (error == null) {
+					result.complete(value);
+					return;
+				}
+				Throwable failure = Failures.unwrap(error);
+				if (result.isDone() || !this.filter.match(failure, true)) {
+					result.completeExceptionally(failure);
+					return;
+				}
+				try {
+					Object replacement = callFallback(this.fallback, call, failure);
+					if (this.fallback.returnsStage() && replacement != null) {
+						((CompletionStage<?>) replacement).whenComplete((fallbackValue, fallbackError) -> {
+							if (fallbackError != null) {
+								result.completeExceptionally(withOriginal(Failures.unwrap(fallbackError), failure));
+							}
+							else {
+								result.complete(fallbackValue);
+							}
+						});
+					}
+					else {
+						result.complete(replacement);
+					}
+				}
+				catch (Throwable fallbackError) {
+					result.completeExceptionally(fallbackError);
+				}
+			});
+			return result;
+		}
+
+	}
+
+	/**
+	 * Call the fallback; if it fails too, its failure carries the original one as
+	 * suppressed.
+	 */
+	static @Nullable Object callFallback(FallbackMethod fallback, Call call, Throwable failure) throws Throwable {
+		try {
+			return fallback.invoke(call, failure);
+		}
+		catch (Throwable fallbackError) {
+			throw withOriginal(fallbackError, failure);
+		}
+	}
+
+	/**
+	 * Attach the original failure to the fallback's own failure.
+	 */
+	static Throwable withOriginal(Throwable fallbackError, Throwable failure) {
+		Failures.suppress(fallbackError, failure);
+		return fallbackError;
+	}
+
+}

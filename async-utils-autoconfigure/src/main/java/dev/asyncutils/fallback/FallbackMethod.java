@@ -1,0 +1,157 @@
+package dev.asyncutils.fallback;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.ResolvableType;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+
+import dev.asyncutils.core.Call;
+import dev.asyncutils.core.MethodContext;
+import dev.asyncutils.core.ReturnKind;
+
+/**
+ * The method named by {@code @Fallback}, resolved and checked once at startup. It takes
+ * the guarded method's parameters, optionally followed by the failure; when both forms
+ * exist, the one that receives the failure is used.
+ */
+final class FallbackMethod {
+
+	private final Method method;
+
+	private final boolean passFailure;
+
+	private final boolean returnsStage;
+
+	private FallbackMethod(Method method, boolean passFailure, boolean returnsStage) {
+		this.method = method;
+		this.passFailure = passFailure;
+		this.returnsStage = returnsStage;
+	}
+
+	/**
+	 * Return whether the fallback returns a {@code CompletionStage} (for a stage method
+	 * that may also return the plain value).
+	 * @return {@code true} if its result is a stage
+	 */
+	boolean returnsStage() {
+		return this.returnsStage;
+	}
+
+	/**
+	 * Call the fallback for a failed call.
+	 * @param call the call that failed
+	 * @param failure its final failure
+	 * @return the fallback's result
+	 * @throws Throwable what the fallback threw, unwrapped
+	 */
+	@Nullable Object invoke(Call call, Throwable failure) throws Throwable {
+		@Nullable Object[] arguments = call.arguments();
+		if (this.passFailure) {
+			arguments = Arrays.copyOf(arguments, arguments.length + 1);
+			arguments[arguments.length - 1] = failure;
+		}
+		try {
+			return this.method.invoke(call.target(), arguments);
+		}
+		catch (InvocationTargetException ex) {
+			throw ex.getTargetException();
+		}
+	}
+
+	/**
+	 * Find and check the fallback method of a guarded method.
+	 * @param context the guarded method
+	 * @param name the fallback method's name
+	 * @param applyOn the failures that use the fallback (the failure parameter must
+	 * accept each of them)
+	 * @return the resolved fallback
+	 */
+	static FallbackMethod resolve(MethodContext context, String name, Collection<Class<? extends Throwable>> applyOn) {
+		Method guarded = context.method();
+		Class<?>[] parameters = guarded.getParameterTypes();
+		List<Method> candidates = Arrays.stream(ReflectionUtils.getUniqueDeclaredMethods(context.beanClass(),
+				(method) -> method.getName().equals(name) && !method.isBridge()))
+			.toList();
+		Method withFailure = null;
+		Method plain = null;
+		for (Method candidate : candidates) {
+			Class<?>[] types = candidate.getParameterTypes();
+			if (Arrays.equals(types, parameters)) {
+				plain = candidate;
+			}
+			else if (types.length == parameters.length + 1
+					&& Arrays.equals(Arrays.copyOf(types, parameters.length), parameters)
+					&& Throwable.class.isAssignableFrom(types[parameters.length])) {
+				Class<?> failureType = types[parameters.length];
+				if (applyOn.stream().allMatch(failureType::isAssignableFrom)) {
+					withFailure = candidate;
+				}
+			}
+		}
+		Method chosen = (withFailure != null) ? withFailure : plain;
+		String expected = signature(name, parameters) + " or " + name + "("
+				+ Arrays.stream(parameters).map((type) -> type.getSimpleName() + ", ").collect(Collectors.joining())
+				+ applyOnType(applyOn) + ")";
+		if (chosen == null) {
+			String found = candidates.isEmpty()
+					? "there is no method of that name on " + context.beanClass().getSimpleName()
+					: "found only " + candidates.stream()
+						.map((method) -> signature(method.getName(), method.getParameterTypes()))
+						.collect(Collectors.joining(", "));
+			throw context.invalid("@Fallback(value)", name, "needs a method " + expected + "; " + found);
+		}
+		boolean returnsStage = checkReturnType(context, chosen, name);
+		ReflectionUtils.makeAccessible(chosen);
+		return new FallbackMethod(chosen, chosen == withFailure, returnsStage);
+	}
+
+	private static boolean checkReturnType(MethodContext context, Method fallback, String name) {
+		Method guarded = context.method();
+		Class<?> expected = guarded.getReturnType();
+		Class<?> actual = fallback.getReturnType();
+		if (context.returnKind() == ReturnKind.COMPLETION_STAGE) {
+			if (CompletionStage.class.isAssignableFrom(actual)) {
+				return true;
+			}
+			Class<?> valueType = ResolvableType.forMethodReturnType(guarded)
+				.as(CompletionStage.class)
+				.getGeneric(0)
+				.resolve(Object.class);
+			boolean voidValue = (valueType == Void.class && actual == void.class);
+			if (!voidValue && (actual == void.class || !ClassUtils.isAssignable(valueType, actual))) {
+				throw context.invalid("@Fallback(value)", name,
+						"method " + signature(fallback.getName(), fallback.getParameterTypes()) + " returns "
+								+ actual.getSimpleName() + ", but must return " + valueType.getSimpleName()
+								+ " or a CompletionStage of it");
+			}
+			return false;
+		}
+		boolean matches = (expected == void.class) ? actual == void.class
+				: actual != void.class && ClassUtils.isAssignable(expected, actual);
+		if (!matches) {
+			throw context.invalid("@Fallback(value)", name,
+					"method " + signature(fallback.getName(), fallback.getParameterTypes()) + " returns "
+							+ actual.getSimpleName() + ", but must return " + expected.getSimpleName()
+							+ " like the guarded method");
+		}
+		return false;
+	}
+
+	private static String applyOnType(Collection<Class<? extends Throwable>> applyOn) {
+		return (applyOn.size() == 1) ? applyOn.iterator().next().getSimpleName() : "Throwable";
+	}
+
+	private static String signature(String name, Class<?>[] parameters) {
+		return name + Arrays.stream(parameters).map(Class::getSimpleName).collect(Collectors.joining(", ", "(", ")"));
+	}
+
+}

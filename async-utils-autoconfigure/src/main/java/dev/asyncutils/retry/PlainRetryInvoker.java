@@ -1,0 +1,53 @@
+package dev.asyncutils.retry;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.asyncutils.core.Call;
+import dev.asyncutils.core.Invoker;
+
+/**
+ * {@code @Retry} for plain methods: attempts run on the caller's thread, which sleeps
+ * between them. An interrupt during a wait stops retrying at once; the caller gets the
+ * last failure and the interrupt flag stays set.
+ */
+final class PlainRetryInvoker implements Invoker {
+
+	private final RetrySettings settings;
+
+	private final Invoker next;
+
+	PlainRetryInvoker(RetrySettings settings, Invoker next) {
+		this.settings = settings;
+		this.next = next;
+	}
+
+	@Override
+	public @Nullable Object invoke(Call call) throws Throwable {
+		long start = System.nanoTime();
+		RetryRun run = null;
+		while (true) {
+			try {
+				return this.next.invoke(call);
+			}
+			catch (Throwable failure) {
+				if (run == null) {
+					run = new RetryRun(this.settings, start);
+				}
+				long delay = run.onFailure(failure);
+				if (delay == RetryRun.GIVE_UP || Thread.currentThread().isInterrupted()) {
+					throw run.finalFailure();
+				}
+				if (delay > 0) {
+					try {
+						Thread.sleep(delay);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+						throw run.finalFailure();
+					}
+				}
+			}
+		}
+	}
+
+}

@@ -1,0 +1,110 @@
+package dev.asyncutils.retry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.backoff.BackOffExecution;
+
+import dev.asyncutils.core.Failures;
+
+/**
+ * The decisions of one retried call, shared by every return kind: after each failure,
+ * retry (and after how long) or give up. Created at the first failure, so a call that
+ * succeeds at once allocates nothing for retrying.
+ *
+ * <p>
+ * The decision is Spring's: {@code RetryPolicy.shouldRetry} (retry-on / abort-on, causes
+ * included), the policy's {@code BackOff} (attempt count, delay, multiplier, cap,
+ * jitter), and its timeout measured from the first attempt, given up when the next wait
+ * would end past it.
+ */
+final class RetryRun {
+
+	/** Returned by {@link #onFailure} to give up. */
+	static final long GIVE_UP = -1;
+
+	private final RetrySettings settings;
+
+	private final long startNanos;
+
+	private @Nullable BackOffExecution backOff;
+
+	private int attempts;
+
+	private @Nullable Throwable last;
+
+	private @Nullable List<Throwable> earlier;
+
+	RetryRun(RetrySettings settings, long startNanos) {
+		this.settings = settings;
+		this.startNanos = startNanos;
+	}
+
+	/**
+	 * Record a failed attempt and decide what comes next.
+	 * @param failure the attempt's failure, unwrapped
+	 * @return the wait in milliseconds before the next attempt, or {@link #GIVE_UP}
+	 */
+	long onFailure(Throwable failure) {
+		this.attempts++;
+		Throwable previous = this.last;
+		if (previous != null && previous != failure) {
+			List<Throwable> earlier = this.earlier;
+			if (earlier == null) {
+				earlier = new ArrayList<>(4);
+				this.earlier = earlier;
+			}
+			earlier.add(previous);
+		}
+		this.last = failure;
+		if (!this.settings.policy().shouldRetry(failure)) {
+			return GIVE_UP;
+		}
+		BackOffExecution backOff = this.backOff;
+		if (backOff == null) {
+			backOff = this.settings.policy().getBackOff().start();
+			this.backOff = backOff;
+		}
+		long delay = backOff.nextBackOff();
+		if (delay == BackOffExecution.STOP) {
+			return GIVE_UP;
+		}
+		long limit = this.settings.maxDurationNanos();
+		if (limit > 0 && System.nanoTime() - this.startNanos + TimeUnit.MILLISECONDS.toNanos(delay) >= limit) {
+			return GIVE_UP;
+		}
+		return delay;
+	}
+
+	/**
+	 * Return the failure the caller gets: the last one, carrying the earlier ones as
+	 * suppressed exceptions.
+	 * @return the last failure
+	 */
+	Throwable finalFailure() {
+		Throwable last = this.last;
+		if (last == null) {
+			throw new IllegalStateException("No failure recorded");
+		}
+		List<Throwable> earlier = this.earlier;
+		if (earlier != null) {
+			for (Throwable failure : earlier) {
+				Failures.suppress(last, failure);
+			}
+			earlier.clear();
+		}
+		return last;
+	}
+
+	/**
+	 * Return the number of attempts that failed so far.
+	 * @return the failed attempts
+	 */
+	int attempts() {
+		return this.attempts;
+	}
+
+}

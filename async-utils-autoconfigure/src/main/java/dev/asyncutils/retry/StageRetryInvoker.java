@@ -1,0 +1,125 @@
+package dev.asyncutils.retry;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.asyncutils.core.Call;
+import dev.asyncutils.core.Failures;
+import dev.asyncutils.core.Invoker;
+import dev.asyncutils.core.Stages;
+
+/**
+ * {@code @Retry} for {@code CompletionStage} methods: when an attempt's stage fails (or
+ * the method throws), the method is invoked again after a scheduled delay. No thread
+ * waits. Cancelling the returned future cancels the attempt in flight and stops retrying.
+ */
+final class StageRetryInvoker implements Invoker {
+
+	private final RetrySettings settings;
+
+	private final Invoker next;
+
+	private final ScheduledExecutorService scheduler;
+
+	StageRetryInvoker(RetrySettings settings, Invoker next, ScheduledExecutorService scheduler) {
+		this.settings = settings;
+		this.next = next;
+		this.scheduler = scheduler;
+	}
+
+	@Override
+	public Object invoke(Call call) {
+		Attempts attempts = new Attempts(call);
+		attempts.result.whenComplete(attempts::onResultDone);
+		attempts.run();
+		return attempts.result;
+	}
+
+	/**
+	 * The attempts of one call; runs each attempt and reacts to its outcome.
+	 */
+	private final class Attempts implements Runnable, BiConsumer<@Nullable Object, @Nullable Throwable> {
+
+		final CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
+
+		private final Call call;
+
+		private final long start = System.nanoTime();
+
+		private @Nullable RetryRun run;
+
+		private volatile @Nullable CompletionStage<?> current;
+
+		private volatile @Nullable Future<?> pendingDelay;
+
+		Attempts(Call call) {
+			this.call = call;
+		}
+
+		@Override
+		public void run() {
+			if (this.result.isDone()) {
+				return;
+			}
+			CompletionStage<@Nullable Object> stage = Stages.invoke(StageRetryInvoker.this.next, this.call);
+			this.current = stage;
+			if (this.result.isDone()) {
+				Stages.cancel(stage);
+				return;
+			}
+			stage.whenComplete(this);
+		}
+
+		@Override
+		public void accept(@Nullable Object value, @Nullable Throwable failure) {
+			if (failure == null) {
+				this.result.complete(value);
+				return;
+			}
+			if (this.result.isDone()) {
+				return;
+			}
+			RetryRun run = this.run;
+			if (run == null) {
+				run = new RetryRun(StageRetryInvoker.this.settings, this.start);
+				this.run = run;
+			}
+			long delay = run.onFailure(Failures.unwrap(failure));
+			if (delay == RetryRun.GIVE_UP) {
+				this.result.completeExceptionally(run.finalFailure());
+			}
+			else if (delay == 0) {
+				run();
+			}
+			else {
+				try {
+					this.pendingDelay = StageRetryInvoker.this.scheduler.schedule(this, delay, TimeUnit.MILLISECONDS);
+				}
+				catch (RejectedExecutionException ex) {
+					Throwable last = run.finalFailure();
+					Failures.suppress(last, ex);
+					this.result.completeExceptionally(last);
+				}
+			}
+		}
+
+		void onResultDone(@Nullable Object value, @Nullable Throwable failure) {
+			if (this.result.isCancelled()) {
+				Future<?> pendingDelay = this.pendingDelay;
+				if (pendingDelay != null) {
+					pendingDelay.cancel(false);
+				}
+				Stages.cancel(this.current);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,44 @@
+package dev.asyncutils.timeout;
+
+import java.time.Duration;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+import dev.asyncutils.core.Call;
+import dev.asyncutils.core.Invoker;
+import dev.asyncutils.core.ReactorSupport;
+
+/**
+ * {@code @Timeout} for {@code Mono} and {@code Flux}: a deadline per subscription. When
+ * it passes, the subscription is cancelled, the cleanup method runs and the subscriber
+ * gets {@link dev.asyncutils.TimeoutExceededException}. For a {@code Flux} the deadline
+ * covers the whole stream, not each element.
+ */
+final class ReactiveTimeout {
+
+	private ReactiveTimeout() {
+	}
+
+	static Invoker mono(TimeoutSettings settings, Invoker next, Scheduler scheduler) {
+		Duration timeout = settings.timeout();
+		return (call) -> ReactorSupport.deferMono(next, call).timeout(timeout, exceeded(settings, call), scheduler);
+	}
+
+	static Invoker flux(TimeoutSettings settings, Invoker next, Scheduler scheduler) {
+		Duration timeout = settings.timeout();
+		return (call) -> ReactorSupport.deferFlux(next, call)
+			.takeUntilOther(Mono.delay(timeout, scheduler).then(exceeded(settings, call)));
+	}
+
+	private static <T> Mono<T> exceeded(TimeoutSettings settings, Call call) {
+		return Mono.defer(() -> {
+			CleanupMethod cleanup = settings.cleanup();
+			if (cleanup != null) {
+				cleanup.run(call);
+			}
+			return Mono.error(settings.exceeded());
+		});
+	}
+
+}
