@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.ResolvableType;
@@ -24,6 +26,8 @@ import dev.asyncutils.core.ReturnKind;
  * exist, the one that receives the failure is used.
  */
 final class FallbackMethod {
+
+	private static final Log logger = LogFactory.getLog(FallbackMethod.class);
 
 	private final Method method;
 
@@ -54,6 +58,10 @@ final class FallbackMethod {
 	 * @throws Throwable what the fallback threw, unwrapped
 	 */
 	@Nullable Object invoke(Call call, Throwable failure) throws Throwable {
+		if (logger.isDebugEnabled()) {
+			logger.debug("async-utils: fallback " + this.method.getName() + " answers for " + call.method().getName()
+					+ " after " + failure);
+		}
 		@Nullable Object[] arguments = call.arguments();
 		if (this.passFailure) {
 			arguments = Arrays.copyOf(arguments, arguments.length + 1);

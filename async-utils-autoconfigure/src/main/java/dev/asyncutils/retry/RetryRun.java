@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.backoff.BackOffExecution;
@@ -22,6 +24,8 @@ import dev.asyncutils.core.Failures;
  * would end past it.
  */
 final class RetryRun {
+
+	private static final Log logger = LogFactory.getLog(RetryRun.class);
 
 	/** Returned by {@link #onFailure} to give up. */
 	static final long GIVE_UP = -1;
@@ -61,7 +65,7 @@ final class RetryRun {
 		}
 		this.last = failure;
 		if (!this.settings.policy().shouldRetry(failure)) {
-			return GIVE_UP;
+			return giveUp("not retryable", failure);
 		}
 		BackOffExecution backOff = this.backOff;
 		if (backOff == null) {
@@ -70,13 +74,25 @@ final class RetryRun {
 		}
 		long delay = backOff.nextBackOff();
 		if (delay == BackOffExecution.STOP) {
-			return GIVE_UP;
+			return giveUp("attempts exhausted", failure);
 		}
 		long limit = this.settings.maxDurationNanos();
 		if (limit > 0 && System.nanoTime() - this.startNanos + TimeUnit.MILLISECONDS.toNanos(delay) >= limit) {
-			return GIVE_UP;
+			return giveUp("max-duration reached", failure);
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("async-utils: retry '" + this.settings.name() + "' attempt " + this.attempts + "/"
+					+ this.settings.maxAttempts() + " failed (" + failure + "); retrying in " + delay + "ms");
 		}
 		return delay;
+	}
+
+	private long giveUp(String reason, Throwable failure) {
+		if (logger.isDebugEnabled()) {
+			logger.debug("async-utils: retry '" + this.settings.name() + "' gives up after " + this.attempts
+					+ " attempt(s), " + reason + ": " + failure);
+		}
+		return GIVE_UP;
 	}
 
 	/**

@@ -2,7 +2,11 @@ package dev.asyncutils.timeout;
 
 import java.time.Duration;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+
+import dev.asyncutils.TimeoutExceededException;
 
 /**
  * The effective settings of one timeout instance on one method.
@@ -13,12 +17,18 @@ import org.jspecify.annotations.Nullable;
  */
 public record TimeoutSettings(String name, Duration timeout, @Nullable CleanupMethod cleanup) {
 
+	private static final Log logger = LogFactory.getLog(TimeoutSettings.class);
+
 	/**
 	 * Return the exception a caller gets when the deadline passes.
 	 * @return a new exception naming this instance
 	 */
-	dev.asyncutils.TimeoutExceededException exceeded() {
-		return new dev.asyncutils.TimeoutExceededException(this.name, this.timeout);
+	TimeoutExceededException exceeded() {
+		TimeoutExceededException exceeded = new TimeoutExceededException(this.name, this.timeout);
+		if (logger.isDebugEnabled()) {
+			logger.debug("async-utils: " + exceeded.getMessage());
+		}
+		return exceeded;
 	}
 
 }

@@ -1,0 +1,114 @@
+package dev.asyncutils.samples;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.stereotype.Component;
+
+import dev.asyncutils.annotation.Fallback;
+import dev.asyncutils.annotation.Retry;
+import dev.asyncutils.annotation.Timeout;
+
+/**
+ * The annotated client: every guard lives in annotations and {@code application.yml},
+ * none in the method bodies.
+ */
+@Component
+public class InventoryClient {
+
+	private static final Log logger = LogFactory.getLog(InventoryClient.class);
+
+	private final FlakyInventoryService service;
+
+	private final AtomicInteger fallbacks = new AtomicInteger();
+
+	private final AtomicInteger cleanups = new AtomicInteger();
+
+	/**
+	 * Create the client.
+	 * @param service the downstream service
+	 */
+	public InventoryClient(FlakyInventoryService service) {
+		this.service = service;
+	}
+
+	/**
+	 * Stock, blocking: three attempts (settings of instance {@code inventory} in
+	 * {@code application.yml}), 300ms each, and the last known value when all fail.
+	 * @param sku the article
+	 * @return units in stock, or -1 when unknown
+	 * @throws Exception when the service fails
+	 */
+	@Fallback("stockUnknown")
+	@Retry(name = "inventory")
+	@Timeout(value = "300ms", cleanup = "abandon")
+	public int stock(String sku) throws Exception {
+		return this.service.stock(sku);
+	}
+
+	/**
+	 * Price, asynchronously: retried and timed out without blocking a thread.
+	 * @param sku the article
+	 * @return the price, eventually
+	 */
+	@Retry(name = "prices", maxAttempts = 4, delay = "20ms")
+	@Timeout("200ms")
+	public CompletableFuture<BigDecimal> price(String sku) {
+		return this.service.price(sku);
+	}
+
+	/**
+	 * Description, reactive: the policy applies per subscription.
+	 * @param sku the article
+	 * @return the description
+	 */
+	@Fallback("noDescription")
+	@Retry(name = "descriptions", delay = "10ms")
+	@Timeout("200ms")
+	public Mono<String> describe(String sku) {
+		return Mono.fromFuture(() -> this.service.price(sku))
+			.map((price) -> sku + " at " + price)
+			.delayElement(Duration.ofMillis(1));
+	}
+
+	private int stockUnknown(String sku, Throwable failure) {
+		this.fallbacks.incrementAndGet();
+		logger.info("stock of " + sku + " unknown after " + (1 + failure.getSuppressed().length)
+				+ " attempts, last failure: " + failure);
+		return -1;
+	}
+
+	private Mono<String> noDescription(String sku) {
+		this.fallbacks.incrementAndGet();
+		return Mono.just(sku + " (no description)");
+	}
+
+	private void abandon(String sku) {
+		this.cleanups.incrementAndGet();
+		logger.info("gave up waiting for the stock of " + sku + "; abandoning the request");
+	}
+
+	/**
+	 * Return how often a fallback answered.
+	 * @return the fallback count
+	 */
+	public int fallbacks() {
+		return this.fallbacks.get();
+	}
+
+	/**
+	 * Return how often a timed-out call was cleaned up.
+	 * @return the cleanup count
+	 */
+	public int cleanups() {
+		return this.cleanups.get();
+	}
+
+}

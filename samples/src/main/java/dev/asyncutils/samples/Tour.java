@@ -1,0 +1,83 @@
+package dev.asyncutils.samples;
+
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * Calls the annotated client for a list of articles and prints what happened: values,
+ * fallbacks, and a summary of the downstream's failures that the guards absorbed.
+ */
+@Component
+@ConditionalOnBooleanProperty(name = "sample.tour.enabled", matchIfMissing = true)
+public class Tour implements ApplicationRunner {
+
+	private final InventoryClient client;
+
+	private final FlakyInventoryService service;
+
+	private final PrintStream out = System.out;
+
+	/**
+	 * Create the tour.
+	 * @param client the annotated client
+	 * @param service the downstream, for its counters
+	 */
+	public Tour(InventoryClient client, FlakyInventoryService service) {
+		this.client = client;
+		this.service = service;
+	}
+
+	@Override
+	public void run(ApplicationArguments args) {
+		run(20);
+	}
+
+	/**
+	 * Look up a number of articles and print the outcome.
+	 * @param articles how many articles
+	 * @return one line per article
+	 */
+	public List<String> run(int articles) {
+		List<String> lines = new ArrayList<>();
+		for (int i = 1; i <= articles; i++) {
+			String sku = "SKU-" + i;
+			String line;
+			try {
+				int stock = this.client.stock(sku);
+				String price = priceOf(sku);
+				String description = this.client.describe(sku).block();
+				line = String.format("%-7s stock %4s  price %8s  %s", sku, (stock < 0) ? "?" : stock, price,
+						description);
+			}
+			catch (Exception ex) {
+				line = sku + " failed: " + ex;
+			}
+			lines.add(line);
+			this.out.println(line);
+		}
+		this.out.println();
+		this.out.printf("downstream calls %d, failures injected %d, hangs injected %d%n", this.service.calls(),
+				this.service.failures(), this.service.hangs());
+		this.out.printf("fallbacks used %d, timed-out calls cleaned up %d%n", this.client.fallbacks(),
+				this.client.cleanups());
+		return lines;
+	}
+
+	private String priceOf(String sku) {
+		try {
+			BigDecimal price = this.client.price(sku).join();
+			return price.toPlainString();
+		}
+		catch (RuntimeException ex) {
+			return "n/a (" + ex.getCause().getClass().getSimpleName() + ")";
+		}
+	}
+
+}

@@ -1,0 +1,39 @@
+package dev.asyncutils.samples;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the tour in a real application context and checks that every failure the flaky
+ * service injects is absorbed by the guards: every article gets an answer.
+ */
+@SpringBootTest(properties = "sample.tour.enabled=false")
+class SampleApplicationTests {
+
+	@Autowired
+	private InventoryClient client;
+
+	@Autowired
+	private FlakyInventoryService service;
+
+	@Test
+	void everyArticleGetsAnAnswerDespiteInjectedFailures() {
+		List<String> lines = new Tour(this.client, this.service).run(20);
+		assertThat(lines).hasSize(20).noneMatch((line) -> line.contains("failed:"));
+		assertThat(this.service.failures()).isPositive();
+		// 20 articles x 3 look-ups, plus one retry per injected failure or hang that was
+		// retried
+		assertThat(this.service.calls()).isGreaterThan(60);
+		// each hanging stock look-up hit its 300ms deadline and was cleaned up exactly
+		// once
+		assertThat(this.service.stockHangs()).isPositive();
+		assertThat(this.client.cleanups()).isEqualTo(this.service.stockHangs());
+	}
+
+}
