@@ -11,14 +11,20 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 
+import dev.asyncutils.annotation.Bounded;
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
+import dev.asyncutils.annotation.Throttle;
 import dev.asyncutils.annotation.Timeout;
+import dev.asyncutils.bounded.BoundedFeature;
+import dev.asyncutils.bounded.BoundedRegistry;
 import dev.asyncutils.core.AsyncUtilsBeanPostProcessor;
 import dev.asyncutils.core.AsyncUtilsScheduler;
 import dev.asyncutils.core.PolicyFeature;
 import dev.asyncutils.fallback.FallbackFeature;
 import dev.asyncutils.retry.RetryFeature;
+import dev.asyncutils.throttle.ThrottleFeature;
+import dev.asyncutils.throttle.ThrottleRegistry;
 import dev.asyncutils.timeout.TimeoutFeature;
 
 /**
@@ -42,7 +48,8 @@ public final class AsyncUtilsAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static AsyncUtilsBeanPostProcessor asyncUtilsBeanPostProcessor(ObjectProvider<PolicyFeature<?>> features,
 			ObjectProvider<AsyncUtilsScheduler> scheduler) {
-		return new AsyncUtilsBeanPostProcessor(List.of(Fallback.class, Retry.class, Timeout.class), features,
+		return new AsyncUtilsBeanPostProcessor(
+				List.of(Fallback.class, Retry.class, Timeout.class, Bounded.class, Throttle.class), features,
 				scheduler);
 	}
 
@@ -88,6 +95,50 @@ public final class AsyncUtilsAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	FallbackFeature asyncUtilsFallbackFeature() {
 		return new FallbackFeature();
+	}
+
+	/**
+	 * Every throttle bucket by name, for use without annotations too.
+	 * @param properties the properties
+	 * @return the registry
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	ThrottleRegistry throttleRegistry(AsyncUtilsProperties properties) {
+		return new ThrottleRegistry(properties.getThrottle());
+	}
+
+	/**
+	 * The {@code @Throttle} capability.
+	 * @param registry the bucket registry
+	 * @return the capability
+	 */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	ThrottleFeature asyncUtilsThrottleFeature(ThrottleRegistry registry) {
+		return new ThrottleFeature(registry);
+	}
+
+	/**
+	 * Every bounded limit by name, for use without annotations too.
+	 * @param properties the properties
+	 * @return the registry
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	BoundedRegistry boundedRegistry(AsyncUtilsProperties properties) {
+		return new BoundedRegistry(properties.getBounded());
+	}
+
+	/**
+	 * The {@code @Bounded} capability.
+	 * @param registry the limit registry
+	 * @return the capability
+	 */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	BoundedFeature asyncUtilsBoundedFeature(BoundedRegistry registry) {
+		return new BoundedFeature(registry);
 	}
 
 }

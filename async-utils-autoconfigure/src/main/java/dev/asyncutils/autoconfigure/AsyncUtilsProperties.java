@@ -3,7 +3,9 @@ package dev.asyncutils.autoconfigure;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
+import dev.asyncutils.bounded.BoundedProperties;
 import dev.asyncutils.retry.RetryProperties;
+import dev.asyncutils.throttle.ThrottleProperties;
 import dev.asyncutils.timeout.TimeoutProperties;
 
 /**
@@ -35,6 +37,18 @@ public class AsyncUtilsProperties {
 	 */
 	@NestedConfigurationProperty
 	private final TimeoutProperties timeout = new TimeoutProperties();
+
+	/**
+	 * Settings of @Throttle.
+	 */
+	@NestedConfigurationProperty
+	private final ThrottleProperties throttle = new ThrottleProperties();
+
+	/**
+	 * Settings of @Bounded.
+	 */
+	@NestedConfigurationProperty
+	private final BoundedProperties bounded = new BoundedProperties();
 
 	/**
 	 * Return whether the annotations take effect.
@@ -82,6 +96,22 @@ public class AsyncUtilsProperties {
 	 */
 	public TimeoutProperties getTimeout() {
 		return this.timeout;
+	}
+
+	/**
+	 * Return the {@code async-utils.throttle} properties.
+	 * @return the throttle properties
+	 */
+	public ThrottleProperties getThrottle() {
+		return this.throttle;
+	}
+
+	/**
+	 * Return the {@code async-utils.bounded} properties.
+	 * @return the bounded properties
+	 */
+	public BoundedProperties getBounded() {
+		return this.bounded;
 	}
 
 }

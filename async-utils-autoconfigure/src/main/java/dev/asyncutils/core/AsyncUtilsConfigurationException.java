@@ -10,9 +10,9 @@ public class AsyncUtilsConfigurationException extends IllegalStateException {
 
 	private static final long serialVersionUID = 1L;
 
-	private final String beanName;
+	private final @Nullable String beanName;
 
-	private final String method;
+	private final @Nullable String method;
 
 	private final String setting;
 
@@ -41,18 +41,36 @@ public class AsyncUtilsConfigurationException extends IllegalStateException {
 	}
 
 	/**
-	 * Return the name of the bean whose method is misconfigured.
-	 * @return the bean name
+	 * Create an exception for a bad property of an instance that no method declares (one
+	 * used through its registry only).
+	 * @param setting the property that holds the bad value
+	 * @param value the bad value, or {@code null} if it was missing
+	 * @param problem what is wrong with it
 	 */
-	public String getBeanName() {
+	public AsyncUtilsConfigurationException(String setting, @Nullable String value, String problem) {
+		super("Invalid async-utils configuration: " + setting + ((value != null) ? " = '" + value + "'" : "") + ": "
+				+ problem);
+		this.beanName = null;
+		this.method = null;
+		this.setting = setting;
+		this.value = value;
+		this.problem = problem;
+	}
+
+	/**
+	 * Return the name of the bean whose method is misconfigured.
+	 * @return the bean name, {@code null} for an instance only configured by properties
+	 */
+	public @Nullable String getBeanName() {
 		return this.beanName;
 	}
 
 	/**
 	 * Return the misconfigured method, as {@code SimpleClassName.method(ParamTypes)}.
-	 * @return the method description
+	 * @return the method description, {@code null} for an instance only configured by
+	 * properties
 	 */
-	public String getMethod() {
+	public @Nullable String getMethod() {
 		return this.method;
 	}
 

@@ -15,7 +15,7 @@ import org.springframework.boot.convert.DurationStyle;
  */
 public final class Settings {
 
-	private final MethodContext method;
+	private final @Nullable MethodContext method;
 
 	private final String kind;
 
@@ -23,11 +23,23 @@ public final class Settings {
 
 	private final String instance;
 
-	Settings(MethodContext method, String kind, String annotation, String instance) {
+	Settings(@Nullable MethodContext method, String kind, String annotation, String instance) {
 		this.method = method;
 		this.kind = kind;
 		this.annotation = annotation;
 		this.instance = instance;
+	}
+
+	/**
+	 * Start resolving the settings of an instance that only properties declare (used
+	 * through its registry, by no annotated method).
+	 * @param kind the property group ({@code throttle}, ...)
+	 * @param annotation the annotation's simple name, for messages
+	 * @param instanceName the instance name
+	 * @return the settings resolver
+	 */
+	public static Settings forConfiguredInstance(String kind, String annotation, String instanceName) {
+		return new Settings(null, kind, annotation, instanceName);
 	}
 
 	/**
@@ -36,14 +48,6 @@ public final class Settings {
 	 */
 	public String instance() {
 		return this.instance;
-	}
-
-	/**
-	 * Return the method these settings belong to.
-	 * @return the method context
-	 */
-	public MethodContext method() {
-		return this.method;
 	}
 
 	/**
@@ -83,12 +87,12 @@ public final class Settings {
 		if (raw.isEmpty()) {
 			return null;
 		}
-		String resolved = this.method.resolvePlaceholders(raw).trim();
+		String resolved = (this.method != null) ? this.method.resolvePlaceholders(raw).trim() : raw.trim();
 		try {
 			return DurationStyle.detectAndParse(resolved);
 		}
 		catch (RuntimeException ex) {
-			throw this.method.invalid("@" + this.annotation + "(" + attribute + ")", raw,
+			throw invalid("@" + this.annotation + "(" + attribute + ")", raw,
 					"not a duration (use e.g. \"250ms\", \"2s\", \"1m\" or \"PT0.5S\")");
 		}
 	}
@@ -121,7 +125,12 @@ public final class Settings {
 	 * @return the exception to throw
 	 */
 	public AsyncUtilsConfigurationException invalid(Setting<?> setting, String problem) {
-		return this.method.invalid(setting.source(), setting.display(), problem);
+		return invalid(setting.source(), setting.display(), problem);
+	}
+
+	private AsyncUtilsConfigurationException invalid(String setting, @Nullable String value, String problem) {
+		return (this.method != null) ? this.method.invalid(setting, value, problem)
+				: new AsyncUtilsConfigurationException(setting, value, problem);
 	}
 
 	/**
@@ -131,7 +140,7 @@ public final class Settings {
 	 * @return the exception to throw
 	 */
 	public AsyncUtilsConfigurationException missing(String attribute, String property) {
-		return this.method.invalid("@" + this.annotation + "(" + attribute + ")", null,
+		return invalid("@" + this.annotation + "(" + attribute + ")", null,
 				"is required: set it on the annotation or as property 'async-utils." + this.kind + ".instances."
 						+ this.instance + "." + property + "' or 'async-utils." + this.kind + ".defaults." + property
 						+ "'");

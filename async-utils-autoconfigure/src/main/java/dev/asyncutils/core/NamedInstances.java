@@ -1,0 +1,92 @@
+package dev.asyncutils.core;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The instances of one capability that are shared by name (a throttle's bucket, a bounded
+ * limit): every method with the same instance name gets the same instance, and two
+ * methods that resolve different settings for one name are a startup error.
+ *
+ * @param <S> the settings type (a record: compared with {@code equals})
+ * @param <I> the instance type
+ */
+public final class NamedInstances<S, I> {
+
+	private final Map<String, Entry<S, I>> instances = new ConcurrentHashMap<>();
+
+	/**
+	 * Return the instance of a name, creating it from the given settings on first use.
+	 * @param name the instance name
+	 * @param settings the settings the caller resolved for that name
+	 * @param origin who resolves them, for messages ({@code Client.call(String)})
+	 * @param factory creates the instance
+	 * @param conflict creates the error when the settings differ from the first ones
+	 * @return the shared instance
+	 */
+	public I obtain(String name, S settings, String origin, Function<S, I> factory, ConflictHandler<S> conflict) {
+		Entry<S, I> entry = this.instances.computeIfAbsent(name,
+				(key) -> new Entry<>(settings, origin, factory.apply(settings)));
+		if (!entry.settings().equals(settings)) {
+			throw conflict.conflict(entry.settings(), entry.origin(), settings);
+		}
+		return entry.instance();
+	}
+
+	/**
+	 * Return the instance of a name, if one exists.
+	 * @param name the instance name
+	 * @return the instance or {@code null}
+	 */
+	public @Nullable I find(String name) {
+		Entry<S, I> entry = this.instances.get(name);
+		return (entry != null) ? entry.instance() : null;
+	}
+
+	/**
+	 * Return every instance by name.
+	 * @return the instances
+	 */
+	public Map<String, I> all() {
+		Map<String, I> all = new java.util.TreeMap<>();
+		this.instances.forEach((name, entry) -> all.put(name, entry.instance()));
+		return Collections.unmodifiableMap(all);
+	}
+
+	/**
+	 * Return the names of all instances.
+	 * @return the names
+	 */
+	public Collection<String> names() {
+		return Collections.unmodifiableSet(this.instances.keySet());
+	}
+
+	/**
+	 * Creates the error for two different settings of one shared name.
+	 *
+	 * @param <S> the settings type
+	 */
+	@FunctionalInterface
+	public interface ConflictHandler<S> {
+
+		/**
+		 * Create the error.
+		 * @param existing the settings the instance was created with
+		 * @param existingOrigin who created it
+		 * @param requested the differing settings
+		 * @return the exception to throw
+		 */
+		RuntimeException conflict(S existing, String existingOrigin, S requested);
+
+	}
+
+	private record Entry<S, I>(S settings, String origin, I instance) {
+
+	}
+
+}

@@ -1,0 +1,136 @@
+package dev.asyncutils.throttle;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Properties under {@code async-utils.throttle}: defaults for every {@code @Throttle},
+ * and per-instance settings that override the annotation. An instance configured here
+ * exists even if no method names it, for use through {@link ThrottleRegistry}.
+ */
+public class ThrottleProperties {
+
+	/**
+	 * Defaults for every @Throttle attribute left unset.
+	 */
+	private final Spec defaults = new Spec();
+
+	/**
+	 * Settings per instance name; they override the annotation's attributes.
+	 */
+	private final Map<String, Spec> instances = new LinkedHashMap<>();
+
+	/**
+	 * Return the defaults.
+	 * @return the defaults
+	 */
+	public Spec getDefaults() {
+		return this.defaults;
+	}
+
+	/**
+	 * Return the per-instance settings.
+	 * @return the settings by instance name
+	 */
+	public Map<String, Spec> getInstances() {
+		return this.instances;
+	}
+
+	/**
+	 * The settings of one throttle instance; {@code null} means unset.
+	 */
+	public static class Spec {
+
+		/**
+		 * Permits per 'per' period (greater than 0, fractions allowed). No built-in
+		 * default: must come from the annotation or from here.
+		 */
+		private @Nullable Double rate;
+
+		/**
+		 * The period the rate refers to. Built-in default: 1s.
+		 */
+		private @Nullable Duration per;
+
+		/**
+		 * Bucket capacity: calls that may start back to back after idle time. Built-in
+		 * default: max(1, ceil(rate)).
+		 */
+		private @Nullable Integer burst;
+
+		/**
+		 * Longest a caller may wait for a permit; 0 rejects at once. Built-in default:
+		 * unbounded.
+		 */
+		private @Nullable Duration maxWait;
+
+		/**
+		 * Return the rate.
+		 * @return the rate, {@code null} if unset
+		 */
+		public @Nullable Double getRate() {
+			return this.rate;
+		}
+
+		/**
+		 * Set the rate.
+		 * @param rate permits per period
+		 */
+		public void setRate(@Nullable Double rate) {
+			this.rate = rate;
+		}
+
+		/**
+		 * Return the period.
+		 * @return the period, {@code null} if unset
+		 */
+		public @Nullable Duration getPer() {
+			return this.per;
+		}
+
+		/**
+		 * Set the period.
+		 * @param per the period
+		 */
+		public void setPer(@Nullable Duration per) {
+			this.per = per;
+		}
+
+		/**
+		 * Return the burst capacity.
+		 * @return the capacity, {@code null} if unset
+		 */
+		public @Nullable Integer getBurst() {
+			return this.burst;
+		}
+
+		/**
+		 * Set the burst capacity.
+		 * @param burst the capacity
+		 */
+		public void setBurst(@Nullable Integer burst) {
+			this.burst = burst;
+		}
+
+		/**
+		 * Return the longest wait for a permit.
+		 * @return the maximum wait, {@code null} if unset
+		 */
+		public @Nullable Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		/**
+		 * Set the longest wait for a permit.
+		 * @param maxWait the maximum wait
+		 */
+		public void setMaxWait(@Nullable Duration maxWait) {
+			this.maxWait = maxWait;
+		}
+
+	}
+
+}

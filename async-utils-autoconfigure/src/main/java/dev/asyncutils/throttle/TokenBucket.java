@@ -1,0 +1,222 @@
+package dev.asyncutils.throttle;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+import dev.asyncutils.ThrottleRejectedException;
+
+/**
+ * A token bucket: {@code rate} permits per {@code per}, capacity {@code burst}, starting
+ * full and refilled continuously. Over any interval of length {@code t}, at most
+ * {@code burst + rate * t / per} permits are handed out, whatever the number of threads.
+ *
+ * <p>
+ * The whole state is one {@code long}: the theoretical time at which the bucket would be
+ * empty of reservations (the "generic cell rate algorithm" view of a token bucket).
+ * Taking a permit, now or reserved for later, is one compare-and-set on it: no lock, no
+ * background refill, no allocation. The emission interval {@code per / rate} is rounded
+ * up to the nanosecond, so rounding can only make the bucket stricter.
+ *
+ * <p>
+ * This is also the programmatic twin of {@code @Throttle}: obtain the instance of a name
+ * from {@link ThrottleRegistry} and call {@link #acquire()} or {@link #tryAcquire()}
+ * around any code.
+ */
+public final class TokenBucket {
+
+	/** Returned by {@link #reserve(long)} when the permit would come too late. */
+	public static final long REJECTED = Long.MIN_VALUE;
+
+	private static final VarHandle TAT;
+
+	static {
+		try {
+			TAT = MethodHandles.lookup().findVarHandle(TokenBucket.class, "tat", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	private final ThrottleSettings settings;
+
+	private final long interval;
+
+	private final long tolerance;
+
+	private final long maxWaitNanos;
+
+	private final LongSupplier clock;
+
+	@SuppressWarnings("unused") // accessed through TAT
+	private volatile long tat;
+
+	/**
+	 * Create a full bucket.
+	 * @param settings the validated settings
+	 * @param clock the source of {@link System#nanoTime()}-like readings
+	 */
+	public TokenBucket(ThrottleSettings settings, LongSupplier clock) {
+		this.settings = settings;
+		this.interval = settings.intervalNanos();
+		this.tolerance = this.interval * (settings.burst() - 1L);
+		this.maxWaitNanos = (settings.maxWait() != null) ? settings.maxWait().toNanos() : Long.MAX_VALUE;
+		this.clock = clock;
+		this.tat = clock.getAsLong();
+	}
+
+	/**
+	 * Return the settings of this bucket.
+	 * @return the settings
+	 */
+	public ThrottleSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * Return the current reading of this bucket's clock.
+	 * @return nanoseconds on the bucket's time line
+	 */
+	public long now() {
+		return this.clock.getAsLong();
+	}
+
+	/**
+	 * Reserve the next permit if it is free within {@code maxWaitNanos}.
+	 * @param maxWaitNanos the longest acceptable wait
+	 * @return a reservation token (pass it to {@link #waitNanos(long, long)} and
+	 * {@link #cancel(long)}), or {@link #REJECTED} without reserving anything
+	 */
+	public long reserve(long maxWaitNanos) {
+		long now = this.clock.getAsLong();
+		while (true) {
+			long tat = (long) TAT.getVolatile(this);
+			long base = (tat - now > 0) ? tat : now;
+			if (base - this.tolerance - now > maxWaitNanos) {
+				return REJECTED;
+			}
+			long next = base + this.interval;
+			if (TAT.compareAndSet(this, tat, next)) {
+				return next;
+			}
+		}
+	}
+
+	/**
+	 * Reserve the next permit if it is free within the configured {@code maxWait}.
+	 * @return a reservation token, or {@link #REJECTED}
+	 */
+	public long reserve() {
+		return reserve(this.maxWaitNanos);
+	}
+
+	/**
+	 * Return how long the holder of a reservation must still wait for its permit.
+	 * @param token the reservation token
+	 * @param now a reading of {@link #now()}
+	 * @return the remaining wait in nanoseconds, 0 if the permit is free
+	 */
+	public long waitNanos(long token, long now) {
+		long wait = token - this.interval - this.tolerance - now;
+		return (wait > 0) ? wait : 0;
+	}
+
+	/**
+	 * Give a reserved permit back, if no later reservation was made since: then the
+	 * bucket is exactly as if the reservation never happened. Otherwise later holders
+	 * already counted on it, and it stays consumed.
+	 * @param token the reservation token
+	 * @return {@code true} if the permit was returned
+	 */
+	public boolean cancel(long token) {
+		return TAT.compareAndSet(this, token, token - this.interval);
+	}
+
+	/**
+	 * Take a permit if one is free right now.
+	 * @return {@code true} if a permit was taken
+	 */
+	public boolean tryAcquire() {
+		return reserve(0) != REJECTED;
+	}
+
+	/**
+	 * Take a permit, waiting for it up to the configured {@code maxWait}.
+	 * @throws ThrottleRejectedException if the permit would come later than
+	 * {@code maxWait}, or if the thread is interrupted while it waits (the interrupt flag
+	 * is then set)
+	 */
+	public void acquire() {
+		long token = reserve();
+		if (token == REJECTED) {
+			throw rejected("the next permit is further away than max-wait");
+		}
+		awaitPermit(token);
+	}
+
+	/**
+	 * Wait until the permit of a reservation is free; on interrupt, give it back where
+	 * possible.
+	 * @param token the reservation token
+	 * @throws ThrottleRejectedException if interrupted (the interrupt flag is then set)
+	 */
+	public void awaitPermit(long token) {
+		long wait = waitNanos(token, this.clock.getAsLong());
+		while (wait > 0) {
+			LockSupport.parkNanos(this, wait);
+			if (Thread.interrupted()) {
+				cancel(token);
+				Thread.currentThread().interrupt();
+				throw rejected("interrupted while waiting for a permit");
+			}
+			wait = waitNanos(token, this.clock.getAsLong());
+		}
+	}
+
+	/**
+	 * Return how long until a permit is free.
+	 * @return the wait, zero if a permit is free now
+	 */
+	public Duration timeUntilPermit() {
+		long now = this.clock.getAsLong();
+		long tat = (long) TAT.getVolatile(this);
+		long wait = tat - this.tolerance - now;
+		return Duration.ofNanos((wait > 0) ? wait : 0);
+	}
+
+	/**
+	 * Return how many permits could be taken back to back right now.
+	 * @return the free permits, between 0 and {@code burst}
+	 */
+	public int availablePermits() {
+		long now = this.clock.getAsLong();
+		long tat = (long) TAT.getVolatile(this);
+		long backlog = tat - now;
+		if (backlog <= 0) {
+			return this.settings.burst();
+		}
+		long free = (this.tolerance + this.interval - backlog) / this.interval;
+		return (int) Math.max(0, Math.min(free, this.settings.burst()));
+	}
+
+	/**
+	 * Create the exception for a rejected call.
+	 * @param reason why the call is rejected
+	 * @return the exception, with the time until the next permit
+	 */
+	public ThrottleRejectedException rejected(String reason) {
+		return new ThrottleRejectedException(this.settings.name(), timeUntilPermit(), reason);
+	}
+
+	@Override
+	public String toString() {
+		return "TokenBucket '" + this.settings.name() + "' (" + this.settings.rate() + " per "
+				+ TimeUnit.NANOSECONDS.toMillis(this.settings.per().toNanos()) + "ms, burst " + this.settings.burst()
+				+ ")";
+	}
+
+}
