@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 
@@ -62,7 +63,12 @@ public final class AsyncUtilsAutoConfiguration {
 	@ConditionalOnMissingBean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	AsyncUtilsScheduler asyncUtilsScheduler(AsyncUtilsProperties properties) {
-		return new AsyncUtilsScheduler(properties.getSchedulerThreads());
+		int threads = properties.getSchedulerThreads();
+		if (threads < 1) {
+			throw new InvalidConfigurationPropertyValueException("async-utils.scheduler-threads", threads,
+					"must be at least 1");
+		}
+		return new AsyncUtilsScheduler(threads);
 	}
 
 	/**

@@ -2,6 +2,8 @@ package dev.asyncutils.core;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -22,6 +24,8 @@ public final class Settings {
 	private final String annotation;
 
 	private final String instance;
+
+	private final Map<String, String> annotationText = new HashMap<>();
 
 	Settings(@Nullable MethodContext method, String kind, String annotation, String instance) {
 		this.method = method;
@@ -87,6 +91,7 @@ public final class Settings {
 		if (raw.isEmpty()) {
 			return null;
 		}
+		this.annotationText.put("@" + this.annotation + "(" + attribute + ")", raw);
 		String resolved = (this.method != null) ? this.method.resolvePlaceholders(raw).trim() : raw.trim();
 		try {
 			return DurationStyle.detectAndParse(resolved);
@@ -125,12 +130,23 @@ public final class Settings {
 	 * @return the exception to throw
 	 */
 	public AsyncUtilsConfigurationException invalid(Setting<?> setting, String problem) {
-		return invalid(setting.source(), setting.display(), problem);
+		return invalid(setting.source(), display(setting), problem);
 	}
 
 	private AsyncUtilsConfigurationException invalid(String setting, @Nullable String value, String problem) {
 		return (this.method != null) ? this.method.invalid(setting, value, problem)
 				: new AsyncUtilsConfigurationException(setting, value, problem);
+	}
+
+	/**
+	 * Return a setting's value for messages: as written when it came from an annotation
+	 * attribute, so that the user finds it ({@code "1s"}, not {@code "1000ms"}).
+	 * @param setting the setting
+	 * @return the value as text
+	 */
+	public String display(Setting<?> setting) {
+		String text = this.annotationText.get(setting.source());
+		return (text != null) ? text : setting.display();
 	}
 
 	/**

@@ -12,7 +12,8 @@ import dev.asyncutils.core.ReactorSupport;
 /**
  * {@code @Fallback} for {@code Mono} and {@code Flux}: a matching error signal is
  * replaced by the publisher the fallback method returns (empty if it returns
- * {@code null}).
+ * {@code null}). An error of that publisher carries the original failure as suppressed,
+ * as it does for the other return types.
  */
 final class ReactiveFallback {
 
@@ -27,7 +28,8 @@ final class ReactiveFallback {
 			}
 			try {
 				Object replacement = FallbackFeature.callFallback(fallback, call, failure);
-				return (replacement != null) ? (Mono<@Nullable Object>) replacement : Mono.empty();
+				return (replacement != null) ? ((Mono<@Nullable Object>) replacement)
+					.onErrorMap((fallbackError) -> FallbackFeature.withOriginal(fallbackError, failure)) : Mono.empty();
 			}
 			catch (Throwable fallbackError) {
 				return Mono.error(fallbackError);
@@ -43,7 +45,8 @@ final class ReactiveFallback {
 			}
 			try {
 				Object replacement = FallbackFeature.callFallback(fallback, call, failure);
-				return (replacement != null) ? (Flux<@Nullable Object>) replacement : Flux.empty();
+				return (replacement != null) ? ((Flux<@Nullable Object>) replacement)
+					.onErrorMap((fallbackError) -> FallbackFeature.withOriginal(fallbackError, failure)) : Flux.empty();
 			}
 			catch (Throwable fallbackError) {
 				return Flux.error(fallbackError);

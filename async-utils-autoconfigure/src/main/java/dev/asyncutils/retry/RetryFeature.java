@@ -116,7 +116,7 @@ public class RetryFeature implements PolicyFeature<Retry> {
 		}
 		if (maxDelay.required().compareTo(delay.required()) < 0) {
 			throw settings.invalid(maxDelay,
-					"must not be less than the delay (" + delay.display() + " from " + delay.source() + ")");
+					"must not be less than the delay (" + settings.display(delay) + " from " + delay.source() + ")");
 		}
 		Setting<Double> jitter = settings.pick("jitter", "jitter", (instance != null) ? instance.getJitter() : null,
 				Settings.unlessUnset(annotation.jitter(), -1.0), defaults.getJitter(), DEFAULT_JITTER);
