@@ -33,6 +33,12 @@ public class FlakyInventoryService {
 
 	private final AtomicInteger stockHangs = new AtomicInteger();
 
+	private final AtomicInteger checksInFlight = new AtomicInteger();
+
+	private final AtomicInteger maxChecksInFlight = new AtomicInteger();
+
+	private final AtomicInteger checks = new AtomicInteger();
+
 	/**
 	 * Look the stock of an article up, blocking.
 	 * @param sku the article
@@ -108,6 +114,41 @@ public class FlakyInventoryService {
 	 */
 	public int stockHangs() {
 		return this.stockHangs.get();
+	}
+
+	/**
+	 * Check whether an article can be shipped today: a reliable call of 10 to 30 ms that
+	 * counts how many checks are in flight at once.
+	 * @param sku the article
+	 * @return whether it ships today, eventually
+	 */
+	public CompletableFuture<Boolean> checkAvailability(String sku) {
+		this.checks.incrementAndGet();
+		this.maxChecksInFlight.accumulateAndGet(this.checksInFlight.incrementAndGet(), Math::max);
+		long latency;
+		synchronized (this.random) {
+			latency = 10 + this.random.nextInt(20);
+		}
+		return CompletableFuture.supplyAsync(() -> {
+			this.checksInFlight.decrementAndGet();
+			return Math.floorMod(sku.hashCode(), 3) != 0;
+		}, CompletableFuture.delayedExecutor(latency, TimeUnit.MILLISECONDS));
+	}
+
+	/**
+	 * Return the most availability checks that were in flight at once.
+	 * @return the peak concurrency seen by the service
+	 */
+	public int maxChecksInFlight() {
+		return this.maxChecksInFlight.get();
+	}
+
+	/**
+	 * Return how many availability checks were made.
+	 * @return the check count
+	 */
+	public int checks() {
+		return this.checks.get();
 	}
 
 	/**

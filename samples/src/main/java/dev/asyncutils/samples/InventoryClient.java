@@ -12,8 +12,10 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Component;
 
+import dev.asyncutils.annotation.Bounded;
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
+import dev.asyncutils.annotation.Throttle;
 import dev.asyncutils.annotation.Timeout;
 
 /**
@@ -62,6 +64,19 @@ public class InventoryClient {
 	@Timeout("200ms")
 	public CompletableFuture<BigDecimal> price(String sku) {
 		return this.service.price(sku);
+	}
+
+	/**
+	 * Availability, asynchronously: at most 4 checks in flight and 50 starts a second
+	 * (instances {@code availability} and {@code inventory-api} in
+	 * {@code application.yml}); callers beyond that wait in line without a thread.
+	 * @param sku the article
+	 * @return whether it ships today, eventually
+	 */
+	@Bounded(name = "availability")
+	@Throttle(name = "inventory-api")
+	public CompletableFuture<Boolean> available(String sku) {
+		return this.service.checkAvailability(sku);
 	}
 
 	/**

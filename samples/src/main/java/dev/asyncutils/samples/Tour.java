@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
@@ -63,11 +64,35 @@ public class Tour implements ApplicationRunner {
 			this.out.println(line);
 		}
 		this.out.println();
+		lines.add(burst(articles * 5));
+		this.out.println();
 		this.out.printf("downstream calls %d, failures injected %d, hangs injected %d%n", this.service.calls(),
 				this.service.failures(), this.service.hangs());
 		this.out.printf("fallbacks used %d, timed-out calls cleaned up %d%n", this.client.fallbacks(),
 				this.client.cleanups());
 		return lines;
+	}
+
+	/**
+	 * Check many articles at once: {@code @Bounded} keeps at most 4 checks in flight at
+	 * the downstream, {@code @Throttle} at most 50 starts a second, and no caller thread
+	 * waits.
+	 */
+	private String burst(int calls) {
+		long start = System.nanoTime();
+		List<CompletableFuture<Boolean>> checks = new ArrayList<>();
+		for (int i = 0; i < calls; i++) {
+			checks.add(this.client.available("SKU-" + (i % 20 + 1)));
+		}
+		long submitted = System.nanoTime();
+		long shipToday = checks.stream().map(CompletableFuture::join).filter(Boolean::booleanValue).count();
+		String line = String.format(
+				"%d concurrent availability checks: submitted in %d ms, all answered in %d ms (%d ship today); "
+						+ "at most %d in flight at the downstream (limit 4)",
+				calls, (submitted - start) / 1_000_000, (System.nanoTime() - start) / 1_000_000, shipToday,
+				this.service.maxChecksInFlight());
+		this.out.println(line);
+		return line;
 	}
 
 	private String priceOf(String sku) {

@@ -25,11 +25,14 @@ class SampleApplicationTests {
 	@Test
 	void everyArticleGetsAnAnswerDespiteInjectedFailures() {
 		List<String> lines = new Tour(this.client, this.service).run(20);
-		assertThat(lines).hasSize(20).noneMatch((line) -> line.contains("failed:"));
+		assertThat(lines).hasSize(21).noneMatch((line) -> line.contains("failed:"));
 		assertThat(this.service.failures()).isPositive();
-		// 20 articles x 3 look-ups, plus one retry per injected failure or hang that was
-		// retried
+		// 20 articles x 3 look-ups, plus retries
 		assertThat(this.service.calls()).isGreaterThan(60);
+		// the burst: @Bounded (max-concurrent 4) held at the downstream, every check made
+		assertThat(lines.get(20)).contains("100 concurrent availability checks");
+		assertThat(this.service.checks()).isEqualTo(100);
+		assertThat(this.service.maxChecksInFlight()).isEqualTo(4);
 		// each hanging stock look-up hit its 300ms deadline and was cleaned up exactly
 		// once
 		assertThat(this.service.stockHangs()).isPositive();
