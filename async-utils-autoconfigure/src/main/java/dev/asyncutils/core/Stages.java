@@ -37,12 +37,21 @@ public final class Stages {
 	}
 
 	/**
-	 * Cancel a stage if it is a {@link Future}.
+	 * Cancel a stage if it is a {@link Future} that can be cancelled. Never throws: a
+	 * stage that refuses cancellation (such as
+	 * {@link CompletableFuture#minimalCompletionStage()}, whose {@code cancel} throws
+	 * {@link UnsupportedOperationException}) is left alone, so that whatever follows the
+	 * cancellation (a cleanup method, for one) still happens.
 	 * @param stage the stage, may be {@code null}
 	 */
 	public static void cancel(@Nullable CompletionStage<?> stage) {
 		if (stage instanceof Future<?> future) {
-			future.cancel(true);
+			try {
+				future.cancel(true);
+			}
+			catch (RuntimeException ex) {
+				// cannot be cancelled: nothing more to do
+			}
 		}
 	}
 

@@ -1,7 +1,9 @@
 package dev.asyncutils.timeout;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -27,8 +29,15 @@ final class ReactiveTimeout {
 
 	static Invoker flux(TimeoutSettings settings, Invoker next, Scheduler scheduler) {
 		Duration timeout = settings.timeout();
-		return (call) -> ReactorSupport.deferFlux(next, call)
-			.takeUntilOther(Mono.delay(timeout, scheduler).then(exceeded(settings, call)));
+		// takeUntilOther cancels the upstream only when the other publisher emits (an
+		// error from it would leave the upstream subscribed): let the deadline emit, then
+		// replace the completion it causes with the timeout
+		return (call) -> Flux.defer(() -> {
+			AtomicBoolean expired = new AtomicBoolean();
+			return ReactorSupport.deferFlux(next, call)
+				.takeUntilOther(Mono.delay(timeout, scheduler).doOnNext((tick) -> expired.set(true)))
+				.concatWith(Mono.defer(() -> expired.get() ? exceeded(settings, call) : Mono.empty()));
+		});
 	}
 
 	private static <T> Mono<T> exceeded(TimeoutSettings settings, Call call) {
