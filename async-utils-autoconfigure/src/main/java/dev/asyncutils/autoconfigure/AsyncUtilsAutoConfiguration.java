@@ -1,22 +1,30 @@
 package dev.asyncutils.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 import dev.asyncutils.annotation.Bounded;
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
 import dev.asyncutils.annotation.Throttle;
 import dev.asyncutils.annotation.Timeout;
+import dev.asyncutils.batch.BatchProcessor;
+import dev.asyncutils.batch.DefaultBatchProcessor;
 import dev.asyncutils.bounded.BoundedFeature;
 import dev.asyncutils.bounded.BoundedRegistry;
 import dev.asyncutils.core.AsyncUtilsBeanPostProcessor;
@@ -33,7 +41,7 @@ import dev.asyncutils.timeout.TimeoutFeature;
  * the post-processor that proxies annotated beans. {@code async-utils.enabled=false}
  * leaves every annotated method plain.
  */
-@AutoConfiguration
+@AutoConfiguration(after = TaskExecutionAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "async-utils.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AsyncUtilsProperties.class)
 public final class AsyncUtilsAutoConfiguration {
@@ -145,6 +153,32 @@ public final class AsyncUtilsAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	BoundedFeature asyncUtilsBoundedFeature(BoundedRegistry registry) {
 		return new BoundedFeature(registry);
+	}
+
+	/**
+	 * The batch processor, on Spring Boot's application task executor (virtual threads
+	 * when {@code spring.threads.virtual.enabled=true}); without one, on the only
+	 * {@link Executor} bean, or else on a thread per item.
+	 * @param properties the properties
+	 * @param applicationTaskExecutor Spring Boot's application task executor
+	 * @param executors the executors of the context
+	 * @param scheduler the shared scheduler
+	 * @param environment the environment, for the shutdown timeout
+	 * @return the processor
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	BatchProcessor batchProcessor(AsyncUtilsProperties properties,
+			@Qualifier("applicationTaskExecutor") ObjectProvider<Executor> applicationTaskExecutor,
+			ObjectProvider<Executor> executors, AsyncUtilsScheduler scheduler, Environment environment) {
+		Duration shutdownTimeout = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase",
+				Duration.class, Duration.ofSeconds(30));
+		Executor executor = applicationTaskExecutor.getIfAvailable(executors::getIfUnique);
+		if (executor == null) {
+			executor = new SimpleAsyncTaskExecutor("async-utils-batch-");
+		}
+		return new DefaultBatchProcessor(properties.getBatch().toOptions(), executor, scheduler.executor(),
+				shutdownTimeout);
 	}
 
 }

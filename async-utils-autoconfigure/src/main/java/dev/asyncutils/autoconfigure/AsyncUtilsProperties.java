@@ -3,6 +3,7 @@ package dev.asyncutils.autoconfigure;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
+import dev.asyncutils.batch.BatchProperties;
 import dev.asyncutils.bounded.BoundedProperties;
 import dev.asyncutils.retry.RetryProperties;
 import dev.asyncutils.throttle.ThrottleProperties;
@@ -49,6 +50,12 @@ public class AsyncUtilsProperties {
 	 */
 	@NestedConfigurationProperty
 	private final BoundedProperties bounded = new BoundedProperties();
+
+	/**
+	 * Options of the auto-configured BatchProcessor.
+	 */
+	@NestedConfigurationProperty
+	private final BatchProperties batch = new BatchProperties();
 
 	/**
 	 * Return whether the annotations take effect.
@@ -112,6 +119,14 @@ public class AsyncUtilsProperties {
 	 */
 	public BoundedProperties getBounded() {
 		return this.bounded;
+	}
+
+	/**
+	 * Return the {@code async-utils.batch} properties.
+	 * @return the batch properties
+	 */
+	public BatchProperties getBatch() {
+		return this.batch;
 	}
 
 }

@@ -1,0 +1,648 @@
+package dev.asyncutils.batch;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.asyncutils.TimeoutExceededException;
+import dev.asyncutils.core.Failures;
+
+/**
+ * One run of the {@link BatchProcessor}: pulls items lazily from the source, cuts them
+ * into ordered batches, keeps at most {@code maxConcurrent} batches in flight, runs every
+ * item of a started batch at once, and delivers completed batches in batch order.
+ *
+ * <p>
+ * A batch counts as in flight from its start until it has been delivered, so a slow first
+ * batch holds back the start of new ones: memory is bounded by {@code maxConcurrent}
+ * batches whatever the length of the source.
+ *
+ * <p>
+ * Invariants: every pulled item ends with exactly one outcome (the item's state moves
+ * once from running to done); every batch is delivered exactly once, in order; the run
+ * completes once, after the last delivery.
+ *
+ * @param <T> the item type
+ * @param <R> the result type
+ */
+final class BatchRun<T, R> {
+
+	static final String ITEM_TIMEOUT_NAME = "BatchProcessor.item";
+
+	private final BatchOptions options;
+
+	private final ItemWork<T, R> work;
+
+	private final Iterator<? extends T> source;
+
+	private final Consumer<Batch<T, R>> sink;
+
+	private final boolean drainOnStop;
+
+	private final Runtime runtime;
+
+	private final BatchProgress progress;
+
+	private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+	private final long startNanos = System.nanoTime();
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final TreeMap<Long, BatchState> completed = new TreeMap<>();
+
+	private final Set<BatchState> running = ConcurrentHashMap.newKeySet();
+
+	private final AtomicLong succeeded = new AtomicLong();
+
+	private final AtomicLong failed = new AtomicLong();
+
+	private final AtomicInteger pumping = new AtomicInteger();
+
+	private long nextBatchIndex;
+
+	private long nextItemIndex;
+
+	private long nextToDeliver;
+
+	private int inFlight;
+
+	private boolean exhausted;
+
+	private boolean delivering;
+
+	private long lastStartNanos;
+
+	private boolean finishing;
+
+	private @Nullable Throwable sourceFailure;
+
+	/** No new batch starts (fail-fast, cancellation or abort). */
+	private volatile boolean stopping;
+
+	/** Items in flight are cancelled too (cancellation or abort). */
+	private volatile boolean cancelled;
+
+	private volatile @Nullable CancellationException stopReason;
+
+	private volatile @Nullable Throwable abort;
+
+	BatchRun(BatchOptions options, Runtime runtime, ItemWork<T, R> work, Iterator<? extends T> source, long total,
+			Consumer<Batch<T, R>> sink, boolean drainOnStop) {
+		this.options = options;
+		this.runtime = runtime;
+		this.work = work;
+		this.source = source;
+		this.sink = sink;
+		this.drainOnStop = drainOnStop;
+		this.progress = new BatchProgress(total, this.startNanos);
+	}
+
+	/**
+	 * Return the future that completes once every batch was delivered; it fails with the
+	 * exception of a failing callback, sink or source.
+	 * @return the completion of the run
+	 */
+	CompletableFuture<Void> done() {
+		return this.done;
+	}
+
+	BatchProgress progress() {
+		return this.progress;
+	}
+
+	long succeeded() {
+		return this.succeeded.get();
+	}
+
+	long failed() {
+		return this.failed.get();
+	}
+
+	long batchesDelivered() {
+		return this.nextToDeliver;
+	}
+
+	long elapsedNanos() {
+		return System.nanoTime() - this.startNanos;
+	}
+
+	/**
+	 * Start the first batches.
+	 */
+	void start() {
+		this.runtime.register(this);
+		this.done.whenComplete((ignored, failure) -> this.runtime.unregister(this));
+		pump();
+	}
+
+	/**
+	 * Stop starting items, cancel the ones in flight and end every unfinished item with a
+	 * {@link CancellationException}. Returns at once; the run completes shortly after.
+	 * @param reason why the run is cancelled
+	 */
+	void cancel(String reason) {
+		stop(new CancellationException(reason));
+		this.cancelled = true;
+		for (BatchState batch : this.running) {
+			batch.cancelItems();
+		}
+		finishIfDone();
+	}
+
+	private void stop(CancellationException reason) {
+		if (this.stopReason == null) {
+			this.stopReason = reason;
+		}
+		this.stopping = true;
+	}
+
+	private void abort(Throwable failure) {
+		if (this.abort == null) {
+			this.abort = failure;
+		}
+		cancel("the run was aborted: " + failure);
+	}
+
+	/**
+	 * Start as many batches as the limits allow. Driven by a work counter so that only
+	 * one thread pulls from the source at a time and completions never recurse.
+	 */
+	private void pump() {
+		if (this.pumping.getAndIncrement() != 0) {
+			return;
+		}
+		do {
+			while (true) {
+				BatchState batch = nextBatch();
+				if (batch == null) {
+					break;
+				}
+				launch(batch);
+			}
+			Throwable sourceFailure = takeSourceFailure();
+			if (sourceFailure != null) {
+				abort(sourceFailure);
+			}
+		}
+		while (this.pumping.decrementAndGet() != 0);
+		finishIfDone();
+	}
+
+	private @Nullable BatchState nextBatch() {
+		this.lock.lock();
+		try {
+			if (this.stopping || this.exhausted || this.inFlight >= this.options.maxConcurrent()) {
+				return null;
+			}
+			List<T> items = new ArrayList<>(Math.min(this.options.batchSize(), 1024));
+			try {
+				while (items.size() < this.options.batchSize() && this.source.hasNext()) {
+					items.add(this.source.next());
+				}
+			}
+			catch (Throwable ex) {
+				this.exhausted = true;
+				this.sourceFailure = ex;
+				return null;
+			}
+			if (items.isEmpty()) {
+				this.exhausted = true;
+				return null;
+			}
+			BatchState batch = new BatchState(this.nextBatchIndex++, this.nextItemIndex, items);
+			this.nextItemIndex += items.size();
+			this.inFlight++;
+			long now = System.nanoTime();
+			long delay = this.options.delayBetweenBatches().toNanos();
+			if (batch.index == 0 || delay == 0) {
+				batch.startAt = now;
+			}
+			else {
+				batch.startAt = Math.max(now, this.lastStartNanos) + delay;
+			}
+			this.lastStartNanos = batch.startAt;
+			this.running.add(batch);
+			return batch;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private @Nullable Throwable takeSourceFailure() {
+		this.lock.lock();
+		try {
+			Throwable failure = this.sourceFailure;
+			this.sourceFailure = null;
+			return failure;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void launch(BatchState batch) {
+		long wait = batch.startAt - System.nanoTime();
+		if (wait <= 0) {
+			batch.start();
+			return;
+		}
+		try {
+			batch.timer = this.runtime.scheduler().schedule(batch::start, wait, TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			batch.start();
+		}
+	}
+
+	private void batchCompleted(BatchState batch) {
+		this.running.remove(batch);
+		this.lock.lock();
+		try {
+			this.completed.put(batch.index, batch);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		deliver();
+		pump();
+	}
+
+	/**
+	 * Hand completed batches to the sink in batch order, one thread at a time.
+	 */
+	private void deliver() {
+		while (true) {
+			BatchState next;
+			this.lock.lock();
+			try {
+				if (this.delivering) {
+					return;
+				}
+				next = this.completed.remove(this.nextToDeliver);
+				if (next == null) {
+					return;
+				}
+				this.delivering = true;
+			}
+			finally {
+				this.lock.unlock();
+			}
+			Batch<T, R> batch = next.toBatch();
+			try {
+				if (this.abort == null) {
+					this.progress.batchDone(batch);
+					this.sink.accept(batch);
+				}
+			}
+			catch (Throwable ex) {
+				abort(ex);
+			}
+			finally {
+				this.lock.lock();
+				try {
+					this.nextToDeliver++;
+					this.inFlight--;
+					this.delivering = false;
+				}
+				finally {
+					this.lock.unlock();
+				}
+			}
+		}
+	}
+
+	private void finishIfDone() {
+		boolean drain;
+		this.lock.lock();
+		try {
+			if (this.finishing || this.inFlight > 0 || !(this.exhausted || this.stopping) || this.pumping.get() != 0) {
+				return;
+			}
+			this.finishing = true;
+			drain = this.drainOnStop && !this.exhausted && this.abort == null;
+			this.exhausted = true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (drain) {
+			drainUnstarted();
+		}
+		Throwable abort = this.abort;
+		if (abort != null) {
+			this.done.completeExceptionally(abort);
+		}
+		else {
+			this.done.complete(null);
+		}
+	}
+
+	/**
+	 * End every item the run never pulled with the stop reason, delivered as batches in
+	 * order like the others.
+	 */
+	private void drainUnstarted() {
+		CancellationException reason = this.stopReason;
+		if (reason == null) {
+			reason = new CancellationException("not started: the run stopped");
+		}
+		List<ItemOutcome<T, R>> outcomes = new ArrayList<>();
+		try {
+			while (this.source.hasNext()) {
+				outcomes.add(ItemOutcome.failure(this.nextItemIndex++, this.source.next(), reason, 0));
+				if (outcomes.size() == this.options.batchSize()) {
+					deliverUnstarted(outcomes);
+					outcomes = new ArrayList<>();
+				}
+			}
+		}
+		catch (Throwable ex) {
+			if (this.abort == null) {
+				this.abort = ex;
+			}
+		}
+		if (!outcomes.isEmpty()) {
+			deliverUnstarted(outcomes);
+		}
+	}
+
+	private void deliverUnstarted(List<ItemOutcome<T, R>> outcomes) {
+		this.failed.addAndGet(outcomes.size());
+		Batch<T, R> batch = new Batch<>(this.nextBatchIndex++, outcomes);
+		this.nextToDeliver++;
+		if (this.abort != null) {
+			return;
+		}
+		try {
+			this.progress.batchDone(batch);
+			this.sink.accept(batch);
+		}
+		catch (Throwable ex) {
+			this.abort = ex;
+		}
+	}
+
+	/**
+	 * One batch in flight: its items' runs and how many are still unfinished.
+	 */
+	private final class BatchState {
+
+		final long index;
+
+		final List<ItemRun> items;
+
+		final AtomicInteger remaining;
+
+		long startAt;
+
+		volatile @Nullable Future<?> timer;
+
+		private volatile boolean started;
+
+		BatchState(long index, long firstItemIndex, List<T> items) {
+			this.index = index;
+			this.items = new ArrayList<>(items.size());
+			for (int i = 0; i < items.size(); i++) {
+				this.items.add(new ItemRun(this, firstItemIndex + i, items.get(i)));
+			}
+			this.remaining = new AtomicInteger(items.size());
+		}
+
+		void start() {
+			this.started = true;
+			// a batch whose start was delayed may find the run stopped meanwhile
+			boolean stopped = BatchRun.this.stopping;
+			for (ItemRun item : this.items) {
+				if (stopped) {
+					item.finishCancelled();
+				}
+				else {
+					item.attempt();
+				}
+			}
+		}
+
+		void cancelItems() {
+			Future<?> timer = this.timer;
+			if (timer != null && !this.started && timer.cancel(false)) {
+				for (ItemRun item : this.items) {
+					item.finishCancelled();
+				}
+				return;
+			}
+			for (ItemRun item : this.items) {
+				item.cancel();
+			}
+		}
+
+		void itemDone() {
+			if (this.remaining.decrementAndGet() == 0) {
+				batchCompleted(this);
+			}
+		}
+
+		Batch<T, R> toBatch() {
+			List<ItemOutcome<T, R>> outcomes = new ArrayList<>(this.items.size());
+			for (ItemRun item : this.items) {
+				ItemOutcome<T, R> outcome = item.outcome;
+				if (outcome == null) {
+					throw new IllegalStateException("Item " + item.index + " has no outcome");
+				}
+				outcomes.add(outcome);
+			}
+			return new Batch<>(this.index, outcomes);
+		}
+
+	}
+
+	/**
+	 * One item: its attempts and its single outcome.
+	 */
+	private final class ItemRun extends AtomicInteger {
+
+		private static final long serialVersionUID = 1L;
+
+		private static final int RUNNING = 0;
+
+		private static final int DONE = 1;
+
+		private final transient BatchState batch;
+
+		final long index;
+
+		private final transient T item;
+
+		private int attempts;
+
+		private transient @Nullable List<Throwable> earlier;
+
+		private transient volatile ItemWork.@Nullable Attempt<R> current;
+
+		private transient volatile @Nullable Future<?> pendingRetry;
+
+		transient volatile @Nullable ItemOutcome<T, R> outcome;
+
+		ItemRun(BatchState batch, long index, T item) {
+			this.batch = batch;
+			this.index = index;
+			this.item = item;
+		}
+
+		void attempt() {
+			if (get() != RUNNING) {
+				return;
+			}
+			if (BatchRun.this.cancelled) {
+				finishCancelled();
+				return;
+			}
+			this.attempts++;
+			ItemWork.Attempt<R> attempt = BatchRun.this.work.start(this.item);
+			this.current = attempt;
+			if (get() != RUNNING) {
+				attempt.cancel();
+				return;
+			}
+			Future<?> timeout = watch(attempt);
+			attempt.result().whenComplete((value, failure) -> {
+				if (timeout != null) {
+					timeout.cancel(false);
+				}
+				if (failure == null) {
+					finish(ItemOutcome.success(this.index, this.item, value, this.attempts));
+				}
+				else {
+					failed(Failures.unwrap(failure));
+				}
+			});
+		}
+
+		private @Nullable Future<?> watch(ItemWork.Attempt<R> attempt) {
+			Duration itemTimeout = BatchRun.this.options.itemTimeout();
+			if (itemTimeout == null) {
+				return null;
+			}
+			try {
+				return BatchRun.this.runtime.scheduler().schedule(() -> {
+					if (attempt.result()
+						.completeExceptionally(new TimeoutExceededException(ITEM_TIMEOUT_NAME, itemTimeout))) {
+						attempt.cancel();
+					}
+				}, itemTimeout.toNanos(), TimeUnit.NANOSECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				return null;
+			}
+		}
+
+		private void failed(Throwable failure) {
+			if (get() != RUNNING) {
+				return;
+			}
+			if (this.attempts < BatchRun.this.options.maxAttempts() && !BatchRun.this.cancelled) {
+				remember(failure);
+				long delay = BatchRun.this.options.retryDelayNanos(this.attempts);
+				if (delay <= 0) {
+					attempt();
+					return;
+				}
+				try {
+					this.pendingRetry = BatchRun.this.runtime.scheduler()
+						.schedule(this::attempt, delay, TimeUnit.NANOSECONDS);
+					return;
+				}
+				catch (RejectedExecutionException ex) {
+					Failures.suppress(failure, ex);
+				}
+			}
+			List<Throwable> earlier = this.earlier;
+			if (earlier != null) {
+				for (Throwable previous : earlier) {
+					Failures.suppress(failure, previous);
+				}
+			}
+			finish(ItemOutcome.failure(this.index, this.item, failure, this.attempts));
+		}
+
+		private void remember(Throwable failure) {
+			List<Throwable> earlier = this.earlier;
+			if (earlier == null) {
+				earlier = new ArrayList<>(2);
+				this.earlier = earlier;
+			}
+			earlier.add(failure);
+		}
+
+		void cancel() {
+			Future<?> pendingRetry = this.pendingRetry;
+			if (pendingRetry != null) {
+				pendingRetry.cancel(false);
+			}
+			ItemWork.Attempt<R> attempt = this.current;
+			if (attempt != null) {
+				attempt.cancel();
+			}
+			finishCancelled();
+		}
+
+		void finishCancelled() {
+			CancellationException reason = BatchRun.this.stopReason;
+			finish(ItemOutcome.failure(this.index, this.item,
+					(reason != null) ? reason : new CancellationException("cancelled"), this.attempts));
+		}
+
+		private void finish(ItemOutcome<T, R> outcome) {
+			if (!compareAndSet(RUNNING, DONE)) {
+				return;
+			}
+			this.outcome = outcome;
+			if (outcome.isSuccess()) {
+				BatchRun.this.succeeded.incrementAndGet();
+			}
+			else {
+				BatchRun.this.failed.incrementAndGet();
+				if (BatchRun.this.options.failFast() && !(outcome.error() instanceof CancellationException)) {
+					stop(new CancellationException("not started: fail-fast after item " + this.index + " failed"));
+				}
+			}
+			this.batch.itemDone();
+		}
+
+	}
+
+	/**
+	 * What the processor shares with every run: where work runs and which runs are
+	 * active.
+	 */
+	interface Runtime {
+
+		ScheduledExecutorService scheduler();
+
+		Executor executor();
+
+		void register(BatchRun<?, ?> run);
+
+		void unregister(BatchRun<?, ?> run);
+
+	}
+
+}

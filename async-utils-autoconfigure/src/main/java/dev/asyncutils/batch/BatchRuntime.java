@@ -1,0 +1,114 @@
+package dev.asyncutils.batch;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * What every {@link BatchProcessor} made from one bean shares: the executor that runs
+ * blocking items, the scheduler for delays and timeouts, and the runs in progress, which
+ * are let finish (up to the shutdown timeout) and then cancelled when the application
+ * shuts down.
+ */
+final class BatchRuntime implements BatchRun.Runtime {
+
+	private static final Log logger = LogFactory.getLog(BatchProcessor.class);
+
+	private final Executor executor;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final Set<BatchRun<?, ?>> active = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean shutDown;
+
+	BatchRuntime(Executor executor, ScheduledExecutorService scheduler) {
+		this.executor = executor;
+		this.scheduler = scheduler;
+	}
+
+	@Override
+	public ScheduledExecutorService scheduler() {
+		return this.scheduler;
+	}
+
+	@Override
+	public Executor executor() {
+		return this.executor;
+	}
+
+	@Override
+	public void register(BatchRun<?, ?> run) {
+		if (this.shutDown) {
+			throw new IllegalStateException("The BatchProcessor is shut down: the application is closing");
+		}
+		this.active.add(run);
+	}
+
+	@Override
+	public void unregister(BatchRun<?, ?> run) {
+		this.active.remove(run);
+	}
+
+	/**
+	 * Return the runs in progress.
+	 * @return the active runs
+	 */
+	Collection<BatchRun<?, ?>> active() {
+		return List.copyOf(this.active);
+	}
+
+	/**
+	 * Refuse new runs, let the active ones finish within {@code timeout}, then cancel the
+	 * rest and wait briefly for them to wind down.
+	 * @param timeout how long active runs may still take
+	 */
+	void shutdown(Duration timeout) {
+		this.shutDown = true;
+		if (this.active.isEmpty()) {
+			return;
+		}
+		logger.info("async-utils: waiting up to " + timeout.toMillis() + "ms for " + this.active.size()
+				+ " batch run(s) to finish");
+		long deadline = System.nanoTime() + timeout.toNanos();
+		for (BatchRun<?, ?> run : active()) {
+			long left = deadline - System.nanoTime();
+			try {
+				run.done().get(Math.max(0, left), TimeUnit.NANOSECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			catch (Exception ex) {
+				// finished badly or not in time: handled below
+			}
+		}
+		for (BatchRun<?, ?> run : active()) {
+			logger.warn("async-utils: cancelling a batch run still in progress at shutdown (" + run.progress().done()
+					+ " items done)");
+			run.cancel("cancelled: the application is shutting down");
+		}
+		for (BatchRun<?, ?> run : active()) {
+			try {
+				run.done().get(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (Exception ex) {
+				// it ended, one way or another
+			}
+		}
+	}
+
+}
