@@ -3,7 +3,9 @@ package dev.asyncutils.samples;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,6 +40,10 @@ public class FlakyInventoryService {
 	private final AtomicInteger maxChecksInFlight = new AtomicInteger();
 
 	private final AtomicInteger checks = new AtomicInteger();
+
+	private final Set<String> refusedOnce = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger reservations = new AtomicInteger();
 
 	/**
 	 * Look the stock of an article up, blocking.
@@ -133,6 +139,40 @@ public class FlakyInventoryService {
 			this.checksInFlight.decrementAndGet();
 			return Math.floorMod(sku.hashCode(), 3) != 0;
 		}, CompletableFuture.delayedExecutor(latency, TimeUnit.MILLISECONDS));
+	}
+
+	/**
+	 * Reserve one unit of an article, blocking for 1 to 3 ms. The first attempt for every
+	 * twentieth article is refused, so a batch job sees a known number of failures to
+	 * retry.
+	 * @param sku the article
+	 * @return the reservation id
+	 * @throws IOException when the reservation is refused
+	 * @throws InterruptedException when the caller gives up while it waits
+	 */
+	public String reserve(String sku) throws IOException, InterruptedException {
+		this.reservations.incrementAndGet();
+		Thread.sleep(1 + Math.floorMod(sku.hashCode(), 3));
+		if (Math.floorMod(sku.hashCode(), 20) == 0 && this.refusedOnce.add(sku)) {
+			throw new IOException("reservation of " + sku + " refused, try again");
+		}
+		return "R-" + sku;
+	}
+
+	/**
+	 * Return how many reservations were attempted.
+	 * @return the reservation attempts
+	 */
+	public int reservations() {
+		return this.reservations.get();
+	}
+
+	/**
+	 * Return how many reservations were refused once.
+	 * @return the refused reservations
+	 */
+	public int refusedReservations() {
+		return this.refusedOnce.size();
 	}
 
 	/**

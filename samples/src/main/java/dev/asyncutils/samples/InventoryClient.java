@@ -80,6 +80,17 @@ public class InventoryClient {
 	}
 
 	/**
+	 * Reserve one unit, blocking; a refused reservation is retried.
+	 * @param sku the article
+	 * @return the reservation id
+	 * @throws Exception when the reservation fails for good
+	 */
+	@Retry(name = "reservations", maxAttempts = 3, delay = "5ms")
+	public String reserve(String sku) throws Exception {
+		return this.service.reserve(sku);
+	}
+
+	/**
 	 * Description, reactive: the policy applies per subscription.
 	 * @param sku the article
 	 * @return the description

@@ -11,6 +11,9 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.stereotype.Component;
 
+import dev.asyncutils.batch.BatchProcessor;
+import dev.asyncutils.batch.BatchResult;
+
 /**
  * Calls the annotated client for a list of articles and prints what happened: values,
  * fallbacks, and a summary of the downstream's failures that the guards absorbed.
@@ -23,16 +26,20 @@ public class Tour implements ApplicationRunner {
 
 	private final FlakyInventoryService service;
 
+	private final BatchProcessor batchProcessor;
+
 	private final PrintStream out = System.out;
 
 	/**
 	 * Create the tour.
 	 * @param client the annotated client
 	 * @param service the downstream, for its counters
+	 * @param batchProcessor the auto-configured batch processor
 	 */
-	public Tour(InventoryClient client, FlakyInventoryService service) {
+	public Tour(InventoryClient client, FlakyInventoryService service, BatchProcessor batchProcessor) {
 		this.client = client;
 		this.service = service;
+		this.batchProcessor = batchProcessor;
 	}
 
 	@Override
@@ -66,6 +73,8 @@ public class Tour implements ApplicationRunner {
 		this.out.println();
 		lines.add(burst(articles * 5));
 		this.out.println();
+		lines.add(batchJob(3_000));
+		this.out.println();
 		this.out.printf("downstream calls %d, failures injected %d, hangs injected %d%n", this.service.calls(),
 				this.service.failures(), this.service.hangs());
 		this.out.printf("fallbacks used %d, timed-out calls cleaned up %d%n", this.client.fallbacks(),
@@ -91,6 +100,31 @@ public class Tour implements ApplicationRunner {
 						+ "at most %d in flight at the downstream (limit 4)",
 				calls, (submitted - start) / 1_000_000, (System.nanoTime() - start) / 1_000_000, shipToday,
 				this.service.maxChecksInFlight());
+		this.out.println(line);
+		return line;
+	}
+
+	/**
+	 * Reserve thousands of articles with the BatchProcessor (options from
+	 * {@code async-utils.batch.*}), through the client's {@code @Retry}, printing a
+	 * progress line every 500 items and a summary.
+	 */
+	private String batchJob(int articles) {
+		List<String> skus = new ArrayList<>(articles);
+		for (int i = 1; i <= articles; i++) {
+			skus.add("RES-" + i);
+		}
+		BatchResult<String, String> result = this.batchProcessor.with((options) -> options.onBatchComplete((batch) -> {
+			long done = (batch.index() + 1) * this.batchProcessor.options().batchSize();
+			if (done % 500 == 0) {
+				this.out.printf("batch job: %d/%d reserved%n", done, articles);
+			}
+		})).process(skus, this.client::reserve);
+		String line = String.format(
+				"batch job: %d articles in %d ms, %d reserved, %d failed; %d refused reservations retried "
+						+ "(%d calls to the service)",
+				articles, result.elapsed().toMillis(), result.succeeded(), result.failed(),
+				this.service.refusedReservations(), this.service.reservations());
 		this.out.println(line);
 		return line;
 	}
