@@ -1,15 +1,12 @@
 package dev.asyncutils.bounded;
 
 import java.time.Duration;
-import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.SmartInitializingSingleton;
-
 import dev.asyncutils.annotation.Bounded;
-import dev.asyncutils.core.AsyncUtilsConfigurationException;
-import dev.asyncutils.core.NamedInstances;
+import dev.asyncutils.core.InstanceRegistry;
 import dev.asyncutils.core.Settings;
 import dev.asyncutils.core.Settings.Setting;
 
@@ -29,66 +26,31 @@ import dev.asyncutils.core.Settings.Setting;
  * }
  * </pre>
  */
-public class BoundedRegistry implements SmartInitializingSingleton {
+public class BoundedRegistry extends InstanceRegistry<Bounded, BoundedSettings, BoundedLimiter> {
 
 	private final BoundedProperties properties;
-
-	private final NamedInstances<BoundedSettings, BoundedLimiter> limiters = new NamedInstances<>();
 
 	/**
 	 * Create a registry.
 	 * @param properties the {@code async-utils.bounded} properties
 	 */
 	public BoundedRegistry(BoundedProperties properties) {
+		super("bounded", "Bounded", "max-concurrent");
 		this.properties = properties;
 	}
 
-	/**
-	 * Return the limiter of an instance name. An instance that no {@code @Bounded} method
-	 * uses is created from its properties on first use.
-	 * @param name the instance name
-	 * @return the shared limiter
-	 * @throws IllegalArgumentException if no method uses that name and no property
-	 * configures it
-	 */
-	public BoundedLimiter get(String name) {
-		BoundedLimiter limiter = this.limiters.find(name);
-		if (limiter != null) {
-			return limiter;
-		}
-		if (!this.properties.getInstances().containsKey(name)) {
-			throw new IllegalArgumentException("No bounded instance '" + name
-					+ "': no @Bounded method uses that name and 'async-utils.bounded.instances." + name
-					+ ".max-concurrent' is not set");
-		}
-		BoundedSettings settings = resolve(Settings.forConfiguredInstance("bounded", "Bounded", name), null);
-		return obtain(settings, "property 'async-utils.bounded.instances." + name + "'");
-	}
-
-	/**
-	 * Return every instance by name.
-	 * @return the limiters
-	 */
-	public Map<String, BoundedLimiter> all() {
-		return this.limiters.all();
-	}
-
-	/**
-	 * Create every instance configured in properties, so their settings are checked at
-	 * startup.
-	 */
 	@Override
-	public void afterSingletonsInstantiated() {
-		this.properties.getInstances().keySet().forEach(this::get);
+	protected Set<String> configuredNames() {
+		return this.properties.getInstances().keySet();
+	}
+
+	@Override
+	protected BoundedLimiter create(BoundedSettings settings) {
+		return new BoundedLimiter(settings);
 	}
 
 	BoundedLimiter obtain(BoundedSettings settings, String origin) {
-		return this.limiters.obtain(settings.name(), settings, origin, BoundedLimiter::new,
-				(existing, existingOrigin, requested) -> new AsyncUtilsConfigurationException(
-						"@Bounded(name = \"" + settings.name() + "\") on " + origin, requested.toString(),
-						"conflicts with " + existing + " of the same instance on " + existingOrigin
-								+ "; methods sharing a name must agree, or set the values once under "
-								+ "async-utils.bounded.instances." + settings.name()));
+		return obtain(settings.name(), settings, origin);
 	}
 
 	/**
@@ -97,7 +59,8 @@ public class BoundedRegistry implements SmartInitializingSingleton {
 	 * @param annotation the annotation, {@code null} for a property-only instance
 	 * @return the validated settings
 	 */
-	BoundedSettings resolve(Settings settings, @Nullable Bounded annotation) {
+	@Override
+	protected BoundedSettings resolve(Settings settings, @Nullable Bounded annotation) {
 		String name = settings.instance();
 		BoundedProperties.Spec instance = this.properties.getInstances().get(name);
 		BoundedProperties.Spec defaults = this.properties.getDefaults();

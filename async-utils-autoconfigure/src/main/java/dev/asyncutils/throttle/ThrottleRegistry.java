@@ -1,16 +1,13 @@
 package dev.asyncutils.throttle;
 
 import java.time.Duration;
-import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.SmartInitializingSingleton;
-
 import dev.asyncutils.annotation.Throttle;
-import dev.asyncutils.core.AsyncUtilsConfigurationException;
-import dev.asyncutils.core.NamedInstances;
+import dev.asyncutils.core.InstanceRegistry;
 import dev.asyncutils.core.Settings;
 import dev.asyncutils.core.Settings.Setting;
 
@@ -23,15 +20,13 @@ import dev.asyncutils.core.Settings.Setting;
  * throttles.get("payments").acquire(); // waits up to max-wait, or throws
  * </pre>
  */
-public class ThrottleRegistry implements SmartInitializingSingleton {
+public class ThrottleRegistry extends InstanceRegistry<Throttle, ThrottleSettings, TokenBucket> {
 
 	static final Duration DEFAULT_PER = Duration.ofSeconds(1);
 
 	private final ThrottleProperties properties;
 
 	private final LongSupplier clock;
-
-	private final NamedInstances<ThrottleSettings, TokenBucket> buckets = new NamedInstances<>();
 
 	/**
 	 * Create a registry on the system clock.
@@ -47,58 +42,23 @@ public class ThrottleRegistry implements SmartInitializingSingleton {
 	 * @param clock a {@link System#nanoTime()}-like clock
 	 */
 	public ThrottleRegistry(ThrottleProperties properties, LongSupplier clock) {
+		super("throttle", "Throttle", "rate");
 		this.properties = properties;
 		this.clock = clock;
 	}
 
-	/**
-	 * Return the bucket of an instance name. An instance that no {@code @Throttle} method
-	 * uses is created from its properties on first use.
-	 * @param name the instance name
-	 * @return the shared bucket
-	 * @throws IllegalArgumentException if no method uses that name and no property
-	 * configures it
-	 */
-	public TokenBucket get(String name) {
-		TokenBucket bucket = this.buckets.find(name);
-		if (bucket != null) {
-			return bucket;
-		}
-		if (!this.properties.getInstances().containsKey(name)) {
-			throw new IllegalArgumentException("No throttle instance '" + name
-					+ "': no @Throttle method uses that name and 'async-utils.throttle.instances." + name
-					+ ".rate' is not set");
-		}
-		ThrottleSettings settings = resolve(Settings.forConfiguredInstance("throttle", "Throttle", name), null);
-		return obtain(settings, "property 'async-utils.throttle.instances." + name + "'");
-	}
-
-	/**
-	 * Return every instance by name.
-	 * @return the buckets
-	 */
-	public Map<String, TokenBucket> all() {
-		return this.buckets.all();
-	}
-
-	/**
-	 * Create every instance configured in properties, so their settings are checked at
-	 * startup.
-	 */
 	@Override
-	public void afterSingletonsInstantiated() {
-		this.properties.getInstances().keySet().forEach(this::get);
+	protected Set<String> configuredNames() {
+		return this.properties.getInstances().keySet();
+	}
+
+	@Override
+	protected TokenBucket create(ThrottleSettings settings) {
+		return new TokenBucket(settings, this.clock);
 	}
 
 	TokenBucket obtain(ThrottleSettings settings, String origin) {
-		return this.buckets.obtain(settings.name(), settings, origin,
-				(validated) -> new TokenBucket(validated, this.clock), (existing, existingOrigin, requested) -> {
-					return new AsyncUtilsConfigurationException(
-							"@Throttle(name = \"" + settings.name() + "\") on " + origin, requested.toString(),
-							"conflicts with " + existing + " of the same instance on " + existingOrigin
-									+ "; methods sharing a name must agree, or set the values once under "
-									+ "async-utils.throttle.instances." + settings.name());
-				});
+		return obtain(settings.name(), settings, origin);
 	}
 
 	/**
@@ -107,7 +67,8 @@ public class ThrottleRegistry implements SmartInitializingSingleton {
 	 * @param annotation the annotation, {@code null} for a property-only instance
 	 * @return the validated settings
 	 */
-	ThrottleSettings resolve(Settings settings, @Nullable Throttle annotation) {
+	@Override
+	protected ThrottleSettings resolve(Settings settings, @Nullable Throttle annotation) {
 		String name = settings.instance();
 		ThrottleProperties.Spec instance = this.properties.getInstances().get(name);
 		ThrottleProperties.Spec defaults = this.properties.getDefaults();
