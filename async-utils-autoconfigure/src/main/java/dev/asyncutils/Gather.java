@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.core.Failures;
+import dev.asyncutils.core.Stages;
 
 /**
  * Helpers that gather many {@link CompletionStage}s into one. None of them blocks a
@@ -78,13 +79,26 @@ public final class Gather {
 		for (String key : keys) {
 			values.add(stages.get(key));
 		}
-		return Gather.<T>all(values).thenApply((list) -> {
+		CompletableFuture<List<@Nullable T>> all = Gather.<T>all(values);
+		CompletableFuture<Map<String, @Nullable T>> result = new CompletableFuture<>();
+		all.whenComplete((list, failure) -> {
+			if (failure != null) {
+				// passed on as is: thenApply would wrap it in a CompletionException
+				result.completeExceptionally(failure);
+				return;
+			}
 			Map<String, @Nullable T> byName = new LinkedHashMap<>();
 			for (int i = 0; i < keys.size(); i++) {
 				byName.put(keys.get(i), list.get(i));
 			}
-			return Collections.unmodifiableMap(byName);
+			result.complete(Collections.unmodifiableMap(byName));
 		});
+		result.whenComplete((value, failure) -> {
+			if (result.isCancelled()) {
+				all.cancel(true);
+			}
+		});
+		return result;
 	}
 
 	/**
@@ -145,10 +159,13 @@ public final class Gather {
 
 	private static void cancelAll(Collection<? extends @Nullable CompletionStage<?>> stages) {
 		for (CompletionStage<?> stage : stages) {
-			if (stage instanceof Future<?> future) {
-				future.cancel(true);
-			}
+			cancel(stage);
 		}
+	}
+
+	private static void cancel(@Nullable CompletionStage<?> stage) {
+		// never throws: a stage that cannot be cancelled does not stop the others
+		Stages.cancel(stage);
 	}
 
 	@SuppressWarnings("unchecked")
@@ -234,8 +251,8 @@ public final class Gather {
 			synchronized (this.started) {
 				this.started.set(index, stage);
 			}
-			if (this.result.isDone() && stage instanceof Future<?> future) {
-				future.cancel(true);
+			if (this.result.isDone()) {
+				cancel(stage);
 				return;
 			}
 			stage.whenComplete((value, failure) -> {
