@@ -2,6 +2,7 @@ package dev.asyncutils.core;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,8 +98,20 @@ public class AsyncUtilsBeanPostProcessor extends ProxyProcessorSupport
 		ProxyFactory proxyFactory = new ProxyFactory();
 		proxyFactory.copyFrom(this);
 		proxyFactory.setTarget(bean);
+		if (Modifier.isFinal(bean.getClass().getModifiers())) {
+			// a final class (a record, for one) cannot be subclassed: proxy its
+			// interfaces
+			proxyFactory.setProxyTargetClass(false);
+		}
 		if (!proxyFactory.isProxyTargetClass()) {
 			evaluateProxyInterfaces(bean.getClass(), proxyFactory);
+			if (proxyFactory.isProxyTargetClass()) {
+				Method guarded = policies.keySet().iterator().next();
+				throw new AsyncUtilsConfigurationException(beanName,
+						beanClass.getSimpleName() + "." + guarded.getName() + "(..)", "class " + beanClass.getName(),
+						null, "is final and implements no interface, so no proxy can guard its methods; "
+								+ "make the class non-final or call it through an interface");
+			}
 		}
 		proxyFactory.addAdvisor(advisor);
 		return proxyFactory.getProxy(getProxyClassLoader());
