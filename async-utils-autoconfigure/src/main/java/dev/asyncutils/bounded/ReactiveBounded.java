@@ -78,13 +78,15 @@ final class ReactiveBounded {
 				}
 			}, limiter.maxWaitNanos(), TimeUnit.NANOSECONDS);
 			sink.onCancel(() -> {
-				if (timer != null) {
-					timer.dispose();
-				}
 				if (!limiter.abandon(waiter)) {
 					waiter.releaseUnstarted(limiter);
 				}
 			});
+			if (timer != null) {
+				// granted, rejected or cancelled: the timer has nothing left to do, and
+				// must not keep this subscription reachable until max-wait passes
+				sink.onDispose(timer);
+			}
 		});
 	}
 

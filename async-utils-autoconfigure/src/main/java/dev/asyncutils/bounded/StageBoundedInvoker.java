@@ -100,6 +100,10 @@ final class StageBoundedInvoker implements Invoker {
 				catch (RejectedExecutionException ex) {
 					expire();
 				}
+				if (get() != WAITING) {
+					// granted or cancelled before the timer existed: it has nothing to do
+					cancelTimer();
+				}
 			}
 		}
 
