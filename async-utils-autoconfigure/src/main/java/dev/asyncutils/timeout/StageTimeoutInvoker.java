@@ -6,6 +6,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 import org.jspecify.annotations.Nullable;
@@ -48,7 +49,7 @@ final class StageTimeoutInvoker implements Invoker {
 		}
 		CompletionStage<@Nullable Object> inner = Stages.invoke(this.next, call);
 		deadline.inner = inner;
-		if (deadline.result.isDone()) {
+		if (deadline.isDecided()) {
 			// the deadline passed while the method was still returning its stage
 			Stages.cancel(inner);
 		}
@@ -71,6 +72,9 @@ final class StageTimeoutInvoker implements Invoker {
 
 		volatile @Nullable CompletionStage<?> inner;
 
+		/** Set once, by whichever comes first: the deadline or the inner completion. */
+		private final AtomicBoolean decided = new AtomicBoolean();
+
 		Deadline(Call call) {
 			this.call = call;
 			this.result.whenComplete((value, failure) -> {
@@ -83,9 +87,15 @@ final class StageTimeoutInvoker implements Invoker {
 
 		@Override
 		public void run() {
+			if (!this.decided.compareAndSet(false, true)) {
+				return;
+			}
+			// cancel first, so that whatever the inner call held (a slot, a permit) is
+			// back
+			// before the caller sees the timeout
+			Stages.cancel(this.inner);
 			TimeoutSettings settings = StageTimeoutInvoker.this.settings;
 			if (this.result.completeExceptionally(settings.exceeded())) {
-				Stages.cancel(this.inner);
 				CleanupMethod cleanup = settings.cleanup();
 				if (cleanup != null) {
 					cleanup.run(this.call);
@@ -95,11 +105,20 @@ final class StageTimeoutInvoker implements Invoker {
 
 		@Override
 		public void accept(@Nullable Object value, @Nullable Throwable failure) {
-			boolean completed = (failure != null) ? this.result.completeExceptionally(Failures.unwrap(failure))
-					: this.result.complete(value);
-			if (completed) {
-				cancelTimer();
+			if (!this.decided.compareAndSet(false, true)) {
+				return;
 			}
+			cancelTimer();
+			if (failure != null) {
+				this.result.completeExceptionally(Failures.unwrap(failure));
+			}
+			else {
+				this.result.complete(value);
+			}
+		}
+
+		boolean isDecided() {
+			return this.decided.get() || this.result.isDone();
 		}
 
 		private void cancelTimer() {
