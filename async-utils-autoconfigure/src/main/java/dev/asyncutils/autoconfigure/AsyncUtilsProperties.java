@@ -28,6 +28,11 @@ public class AsyncUtilsProperties {
 	private int schedulerThreads = 2;
 
 	/**
+	 * Metrics of every instance.
+	 */
+	private final Metrics metrics = new Metrics();
+
+	/**
 	 * Settings of @Retry.
 	 */
 	@NestedConfigurationProperty
@@ -127,6 +132,43 @@ public class AsyncUtilsProperties {
 	 */
 	public BatchProperties getBatch() {
 		return this.batch;
+	}
+
+	/**
+	 * Return the {@code async-utils.metrics} properties.
+	 * @return the metrics properties
+	 */
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	/**
+	 * Properties under {@code async-utils.metrics}.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Whether every instance publishes its Micrometer meters (when a MeterRegistry
+		 * bean exists).
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Return whether meters are published.
+		 * @return {@code true} unless switched off
+		 */
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		/**
+		 * Set whether meters are published.
+		 * @param enabled {@code false} to publish none
+		 */
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 }
