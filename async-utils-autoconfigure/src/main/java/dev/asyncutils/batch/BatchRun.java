@@ -149,7 +149,10 @@ final class BatchRun<T, R> {
 	 */
 	void start() {
 		this.runtime.register(this);
-		this.done.whenComplete((ignored, failure) -> this.runtime.unregister(this));
+		this.done.whenComplete((ignored, failure) -> {
+			this.runtime.unregister(this);
+			this.runtime.runDone(elapsedNanos());
+		});
 		pump();
 	}
 
@@ -387,6 +390,9 @@ final class BatchRun<T, R> {
 
 	private void deliverUnstarted(List<ItemOutcome<T, R>> outcomes) {
 		this.failed.addAndGet(outcomes.size());
+		for (int i = 0; i < outcomes.size(); i++) {
+			this.runtime.itemDone(false);
+		}
 		Batch<T, R> batch = new Batch<>(this.nextBatchIndex++, outcomes);
 		this.nextToDeliver++;
 		if (this.abort != null) {
@@ -615,6 +621,7 @@ final class BatchRun<T, R> {
 				return;
 			}
 			this.outcome = outcome;
+			BatchRun.this.runtime.itemDone(outcome.isSuccess());
 			if (outcome.isSuccess()) {
 				BatchRun.this.succeeded.incrementAndGet();
 			}
@@ -642,6 +649,10 @@ final class BatchRun<T, R> {
 		void register(BatchRun<?, ?> run);
 
 		void unregister(BatchRun<?, ?> run);
+
+		void itemDone(boolean success);
+
+		void runDone(long nanos);
 
 	}
 

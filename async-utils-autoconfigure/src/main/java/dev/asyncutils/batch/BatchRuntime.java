@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -29,6 +30,14 @@ final class BatchRuntime implements BatchRun.Runtime {
 	private final Set<BatchRun<?, ?>> active = ConcurrentHashMap.newKeySet();
 
 	private volatile boolean shutDown;
+
+	private final LongAdder itemsSucceeded = new LongAdder();
+
+	private final LongAdder itemsFailed = new LongAdder();
+
+	private final LongAdder runs = new LongAdder();
+
+	private final LongAdder runNanos = new LongAdder();
 
 	BatchRuntime(Executor executor, ScheduledExecutorService scheduler) {
 		this.executor = executor;
@@ -56,6 +65,33 @@ final class BatchRuntime implements BatchRun.Runtime {
 	@Override
 	public void unregister(BatchRun<?, ?> run) {
 		this.active.remove(run);
+	}
+
+	@Override
+	public void itemDone(boolean success) {
+		((success) ? this.itemsSucceeded : this.itemsFailed).increment();
+	}
+
+	@Override
+	public void runDone(long nanos) {
+		this.runs.increment();
+		this.runNanos.add(nanos);
+	}
+
+	long itemsSucceeded() {
+		return this.itemsSucceeded.sum();
+	}
+
+	long itemsFailed() {
+		return this.itemsFailed.sum();
+	}
+
+	long runs() {
+		return this.runs.sum();
+	}
+
+	long runNanos() {
+		return this.runNanos.sum();
 	}
 
 	/**

@@ -39,6 +39,8 @@ public class DefaultBatchProcessor implements BatchProcessor, ApplicationListene
 
 	private final Duration shutdownTimeout;
 
+	private final Stats stats;
+
 	/**
 	 * Create a processor.
 	 * @param options the options
@@ -55,6 +57,7 @@ public class DefaultBatchProcessor implements BatchProcessor, ApplicationListene
 		this.options = options;
 		this.runtime = runtime;
 		this.shutdownTimeout = shutdownTimeout;
+		this.stats = new Stats(runtime);
 	}
 
 	@Override
@@ -142,14 +145,79 @@ public class DefaultBatchProcessor implements BatchProcessor, ApplicationListene
 
 	/**
 	 * Return the runs in progress, for the actuator endpoint.
-	 * @return the progress of every active run: items done and total (-1 if unknown)
+	 * @return the progress of every active run
 	 */
-	public List<long[]> activeRuns() {
-		List<long[]> runs = new ArrayList<>();
+	public List<RunProgress> activeRuns() {
+		List<RunProgress> runs = new ArrayList<>();
 		for (BatchRun<?, ?> run : this.runtime.active()) {
-			runs.add(new long[] { run.progress().done(), run.progress().total() });
+			runs.add(new RunProgress(run.progress().done(), run.progress().total(),
+					Duration.ofNanos(run.elapsedNanos())));
 		}
 		return runs;
+	}
+
+	/**
+	 * Return the counts over every run of this processor and its copies, for metrics.
+	 * @return the statistics
+	 */
+	public Stats stats() {
+		return this.stats;
+	}
+
+	/**
+	 * The progress of a run in flight.
+	 *
+	 * @param done items with an outcome
+	 * @param total items in the run, -1 when unknown
+	 * @param elapsed time since the run started
+	 */
+	public record RunProgress(long done, long total, Duration elapsed) {
+
+	}
+
+	/**
+	 * Live counts over every run of a processor and its copies.
+	 */
+	public static final class Stats {
+
+		private final BatchRuntime runtime;
+
+		Stats(BatchRuntime runtime) {
+			this.runtime = runtime;
+		}
+
+		/**
+		 * Return the items that succeeded.
+		 * @return the count
+		 */
+		public long itemsSucceeded() {
+			return this.runtime.itemsSucceeded();
+		}
+
+		/**
+		 * Return the items that failed.
+		 * @return the count
+		 */
+		public long itemsFailed() {
+			return this.runtime.itemsFailed();
+		}
+
+		/**
+		 * Return the runs that finished.
+		 * @return the count
+		 */
+		public long runs() {
+			return this.runtime.runs();
+		}
+
+		/**
+		 * Return the total duration of the finished runs.
+		 * @return the total in nanoseconds
+		 */
+		public long runNanos() {
+			return this.runtime.runNanos();
+		}
+
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package dev.asyncutils.bounded;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -50,6 +51,14 @@ public final class BoundedLimiter {
 	private @Nullable Waiter tail;
 
 	private volatile int queued;
+
+	private final LongAdder permitted = new LongAdder();
+
+	private final LongAdder rejected = new LongAdder();
+
+	private final LongAdder waitNanos = new LongAdder();
+
+	private final LongAdder waited = new LongAdder();
 
 	/**
 	 * Create a limiter with every slot free.
@@ -103,6 +112,38 @@ public final class BoundedLimiter {
 	}
 
 	/**
+	 * Return how many calls got a slot.
+	 * @return the permitted calls
+	 */
+	public long permittedCount() {
+		return this.permitted.sum();
+	}
+
+	/**
+	 * Return how many calls were rejected.
+	 * @return the rejected calls
+	 */
+	public long rejectedCount() {
+		return this.rejected.sum();
+	}
+
+	/**
+	 * Return how many permitted calls waited in line for their slot.
+	 * @return the calls that waited
+	 */
+	public long waitedCount() {
+		return this.waited.sum();
+	}
+
+	/**
+	 * Return the total time permitted callers waited in line.
+	 * @return the total wait in nanoseconds
+	 */
+	public long totalWaitNanos() {
+		return this.waitNanos.sum();
+	}
+
+	/**
 	 * Return the longest a caller may wait, in nanoseconds ({@link Long#MAX_VALUE} if
 	 * unbounded).
 	 * @return the maximum wait
@@ -116,10 +157,11 @@ public final class BoundedLimiter {
 	 * @return {@code true} if a slot was taken; the caller must {@link #release()} it
 	 */
 	public boolean tryAcquire() {
-		if (this.waiting.get() != 0) {
+		if (this.waiting.get() != 0 || !takeFreeSlot()) {
 			return false;
 		}
-		return takeFreeSlot();
+		this.permitted.increment();
+		return true;
 	}
 
 	/**
@@ -188,6 +230,7 @@ public final class BoundedLimiter {
 	 * @return the exception
 	 */
 	public BoundedRejectedException rejected(String reason) {
+		this.rejected.increment();
 		return new BoundedRejectedException(this.settings.name(), this.settings.maxConcurrent(), reason);
 	}
 
@@ -210,12 +253,14 @@ public final class BoundedLimiter {
 		try {
 			if (this.head == null && takeFreeSlot()) {
 				this.waiting.decrementAndGet();
+				this.permitted.increment();
 				return TAKEN;
 			}
 			if (this.queued >= this.maxQueued) {
 				this.waiting.decrementAndGet();
 				return FULL;
 			}
+			waiter.enqueuedAt = System.nanoTime();
 			waiter.prev = this.tail;
 			if (this.tail == null) {
 				this.head = waiter;
@@ -276,6 +321,9 @@ public final class BoundedLimiter {
 				this.lock.unlock();
 			}
 			if (first.grant()) {
+				this.permitted.increment();
+				this.waited.increment();
+				this.waitNanos.add(System.nanoTime() - first.enqueuedAt);
 				first.granted();
 			}
 			else {
@@ -351,6 +399,8 @@ public final class BoundedLimiter {
 		transient @Nullable Waiter next;
 
 		transient boolean linked;
+
+		transient long enqueuedAt;
 
 		boolean grant() {
 			return compareAndSet(WAITING, GRANTED);

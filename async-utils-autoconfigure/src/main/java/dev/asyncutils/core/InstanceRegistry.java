@@ -71,6 +71,14 @@ public abstract class InstanceRegistry<A extends Annotation, S, I> implements Sm
 	}
 
 	/**
+	 * Return the catalog of the instances, for metrics and the actuator endpoint.
+	 * @return the catalog
+	 */
+	public InstanceCatalog<I> catalog() {
+		return this.instances.catalog();
+	}
+
+	/**
 	 * Create every instance configured in properties, so their settings are checked at
 	 * startup.
 	 */

@@ -20,6 +20,8 @@ public final class NamedInstances<S, I> {
 
 	private final Map<String, Entry<S, I>> instances = new ConcurrentHashMap<>();
 
+	private final InstanceCatalog<I> catalog = new InstanceCatalog<>();
+
 	/**
 	 * Return the instance of a name, creating it from the given settings on first use.
 	 * @param name the instance name
@@ -35,7 +37,7 @@ public final class NamedInstances<S, I> {
 		if (!entry.settings().equals(settings)) {
 			throw conflict.conflict(entry.settings(), entry.origin(), settings);
 		}
-		return entry.instance();
+		return this.catalog.obtain(name, (key) -> entry.instance());
 	}
 
 	/**
@@ -56,6 +58,14 @@ public final class NamedInstances<S, I> {
 		Map<String, I> all = new java.util.TreeMap<>();
 		this.instances.forEach((name, entry) -> all.put(name, entry.instance()));
 		return Collections.unmodifiableMap(all);
+	}
+
+	/**
+	 * Return the catalog of the instances, for metrics and the actuator endpoint.
+	 * @return the catalog
+	 */
+	public InstanceCatalog<I> catalog() {
+		return this.catalog;
 	}
 
 	/**

@@ -11,6 +11,7 @@ import org.springframework.util.ExceptionTypeFilter;
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.core.Call;
 import dev.asyncutils.core.Failures;
+import dev.asyncutils.core.InstanceCatalog;
 import dev.asyncutils.core.Invoker;
 import dev.asyncutils.core.MethodContext;
 import dev.asyncutils.core.PolicyFeature;
@@ -23,6 +24,17 @@ import dev.asyncutils.core.Stages;
  * {@code skipOn}) is answered by the fallback method.
  */
 public class FallbackFeature implements PolicyFeature<Fallback> {
+
+	private final InstanceCatalog<FallbackStats> instances = new InstanceCatalog<>();
+
+	/**
+	 * Return every fallback instance by name ({@code SimpleClassName.methodName} of the
+	 * guarded method), for metrics and the actuator endpoint.
+	 * @return the catalog of instances
+	 */
+	public InstanceCatalog<FallbackStats> instances() {
+		return this.instances;
+	}
 
 	@Override
 	public Class<Fallback> annotationType() {
@@ -49,7 +61,9 @@ public class FallbackFeature implements PolicyFeature<Fallback> {
 			applyOn = List.of(Throwable.class);
 		}
 		List<Class<? extends Throwable>> skipOn = List.of(annotation.skipOn());
-		FallbackMethod fallback = FallbackMethod.resolve(method, annotation.value(), applyOn);
+		FallbackStats stats = this.instances.obtain(method.defaultInstanceName(),
+				(name) -> new FallbackStats(annotation.value()));
+		FallbackMethod fallback = FallbackMethod.resolve(method, annotation.value(), applyOn, stats);
 		ExceptionTypeFilter filter = new ExceptionTypeFilter(applyOn, skipOn, true);
 		return switch (method.returnKind()) {
 			case PLAIN -> new PlainFallback(fallback, filter, next);

@@ -35,10 +35,13 @@ final class FallbackMethod {
 
 	private final boolean returnsStage;
 
-	private FallbackMethod(Method method, boolean passFailure, boolean returnsStage) {
+	private final FallbackStats stats;
+
+	private FallbackMethod(Method method, boolean passFailure, boolean returnsStage, FallbackStats stats) {
 		this.method = method;
 		this.passFailure = passFailure;
 		this.returnsStage = returnsStage;
+		this.stats = stats;
 	}
 
 	/**
@@ -58,6 +61,7 @@ final class FallbackMethod {
 	 * @throws Throwable what the fallback threw, unwrapped
 	 */
 	@Nullable Object invoke(Call call, Throwable failure) throws Throwable {
+		this.stats.called();
 		if (logger.isDebugEnabled()) {
 			logger.debug("async-utils: fallback " + this.method.getName() + " answers for " + call.method().getName()
 					+ " after " + failure);
@@ -81,9 +85,11 @@ final class FallbackMethod {
 	 * @param name the fallback method's name
 	 * @param applyOn the failures that use the fallback (the failure parameter must
 	 * accept each of them)
+	 * @param stats the counts of the instance
 	 * @return the resolved fallback
 	 */
-	static FallbackMethod resolve(MethodContext context, String name, Collection<Class<? extends Throwable>> applyOn) {
+	static FallbackMethod resolve(MethodContext context, String name, Collection<Class<? extends Throwable>> applyOn,
+			FallbackStats stats) {
 		Method guarded = context.method();
 		Class<?>[] parameters = guarded.getParameterTypes();
 		List<Method> candidates = Arrays.stream(ReflectionUtils.getUniqueDeclaredMethods(context.beanClass(),
@@ -119,7 +125,7 @@ final class FallbackMethod {
 		}
 		boolean returnsStage = checkReturnType(context, chosen, name);
 		ReflectionUtils.makeAccessible(chosen);
-		return new FallbackMethod(chosen, chosen == withFailure, returnsStage);
+		return new FallbackMethod(chosen, chosen == withFailure, returnsStage, stats);
 	}
 
 	private static boolean checkReturnType(MethodContext context, Method fallback, String name) {

@@ -14,10 +14,13 @@ final class PlainRetryInvoker implements Invoker {
 
 	private final RetrySettings settings;
 
+	private final RetryStats stats;
+
 	private final Invoker next;
 
-	PlainRetryInvoker(RetrySettings settings, Invoker next) {
+	PlainRetryInvoker(RetrySettings settings, RetryStats stats, Invoker next) {
 		this.settings = settings;
+		this.stats = stats;
 		this.next = next;
 	}
 
@@ -26,16 +29,20 @@ final class PlainRetryInvoker implements Invoker {
 		long start = System.nanoTime();
 		RetryRun run = null;
 		while (true) {
+			Object result;
 			try {
-				return this.next.invoke(call);
+				result = this.next.invoke(call);
 			}
 			catch (Throwable failure) {
 				if (run == null) {
-					run = new RetryRun(this.settings, start);
+					run = new RetryRun(this.settings, this.stats, start);
 				}
 				long delay = run.onFailure(failure);
-				if (delay == RetryRun.GIVE_UP || Thread.currentThread().isInterrupted()) {
+				if (delay == RetryRun.GIVE_UP) {
 					throw run.finalFailure();
+				}
+				if (Thread.currentThread().isInterrupted()) {
+					throw run.interrupted();
 				}
 				if (delay > 0) {
 					try {
@@ -43,10 +50,18 @@ final class PlainRetryInvoker implements Invoker {
 					}
 					catch (InterruptedException ex) {
 						Thread.currentThread().interrupt();
-						throw run.finalFailure();
+						throw run.interrupted();
 					}
 				}
+				continue;
 			}
+			if (run == null) {
+				this.stats.succeeded(0);
+			}
+			else {
+				run.succeeded();
+			}
+			return result;
 		}
 	}
 

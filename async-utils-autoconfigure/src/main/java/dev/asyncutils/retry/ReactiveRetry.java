@@ -16,7 +16,7 @@ import dev.asyncutils.core.ReactorSupport;
 /**
  * {@code @Retry} for {@code Mono} and {@code Flux}: each failed subscription is followed,
  * after a scheduled delay, by a new one, which invokes the method again. The decisions
- * are those of {@link RetryRun}, made afresh for every subscriber. A {@code Flux} that
+ * are those of {@link RetryRun}, made afresh for every subscription. A {@code Flux} that
  * fails after emitting items emits them again on the retry, as Reactor's own retry does.
  */
 final class ReactiveRetry {
@@ -24,30 +24,37 @@ final class ReactiveRetry {
 	private ReactiveRetry() {
 	}
 
-	static Invoker mono(RetrySettings settings, Invoker next, Scheduler scheduler) {
-		Retry retry = companion(settings, scheduler);
-		return (call) -> ReactorSupport.deferMono(next, call).retryWhen(retry);
-	}
-
-	static Invoker flux(RetrySettings settings, Invoker next, Scheduler scheduler) {
-		Retry retry = companion(settings, scheduler);
-		return (call) -> ReactorSupport.deferFlux(next, call).retryWhen(retry);
-	}
-
-	private static Retry companion(RetrySettings settings, Scheduler scheduler) {
-		// Reactor builds the companion once per subscription, so each subscriber gets its
-		// own RetryRun.
-		return Retry.from((signals) -> {
-			RetryRun run = new RetryRun(settings, System.nanoTime());
-			Function<Retry.RetrySignal, Publisher<?>> decide = (signal) -> {
-				long delay = run.onFailure(signal.failure());
-				if (delay == RetryRun.GIVE_UP) {
-					return Mono.error(run.finalFailure());
-				}
-				return (delay == 0) ? Mono.just(delay) : Mono.delay(Duration.ofMillis(delay), scheduler);
-			};
-			return Flux.from(signals).concatMap(decide);
+	static Invoker mono(RetrySettings settings, RetryStats stats, Invoker next, Scheduler scheduler) {
+		return (call) -> Mono.defer(() -> {
+			RetryRun run = new RetryRun(settings, stats, System.nanoTime());
+			return ReactorSupport.deferMono(next, call)
+				.retryWhen(companion(run, scheduler))
+				.doOnSuccess((value) -> run.succeeded());
 		});
+	}
+
+	static Invoker flux(RetrySettings settings, RetryStats stats, Invoker next, Scheduler scheduler) {
+		return (call) -> Flux.defer(() -> {
+			RetryRun run = new RetryRun(settings, stats, System.nanoTime());
+			return ReactorSupport.deferFlux(next, call)
+				.retryWhen(companion(run, scheduler))
+				.doOnComplete(run::succeeded);
+		});
+	}
+
+	/**
+	 * The decisions of one subscription: each failure is retried after the run's delay,
+	 * or ends the subscription with the run's final failure.
+	 */
+	private static Retry companion(RetryRun run, Scheduler scheduler) {
+		Function<Retry.RetrySignal, Publisher<?>> decide = (signal) -> {
+			long delay = run.onFailure(signal.failure());
+			if (delay == RetryRun.GIVE_UP) {
+				return Mono.error(run.finalFailure());
+			}
+			return (delay == 0) ? Mono.just(delay) : Mono.delay(Duration.ofMillis(delay), scheduler);
+		};
+		return Retry.from((signals) -> Flux.from(signals).concatMap(decide));
 	}
 
 }

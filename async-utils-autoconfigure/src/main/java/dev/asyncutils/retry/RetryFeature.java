@@ -7,6 +7,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.annotation.Retry;
+import dev.asyncutils.core.InstanceCatalog;
 import dev.asyncutils.core.Invoker;
 import dev.asyncutils.core.MethodContext;
 import dev.asyncutils.core.PolicyFeature;
@@ -33,6 +34,8 @@ public class RetryFeature implements PolicyFeature<Retry> {
 	private static final List<Class<? extends Throwable>> DEFAULT_RETRY_ON = List.of(Exception.class);
 
 	private final RetryProperties properties;
+
+	private final InstanceCatalog<RetryStats> instances = new InstanceCatalog<>();
 
 	/**
 	 * Create the capability.
@@ -70,12 +73,24 @@ public class RetryFeature implements PolicyFeature<Retry> {
 	@Override
 	public Invoker decorate(MethodContext method, Retry annotation, Invoker next) {
 		RetrySettings settings = resolve(method, annotation);
+		RetryStats stats = this.instances.obtain(settings.name(), (name) -> new RetryStats());
+		stats.method(method.description(), settings);
 		return switch (method.returnKind()) {
-			case PLAIN -> new PlainRetryInvoker(settings, next);
-			case COMPLETION_STAGE -> new StageRetryInvoker(settings, next, method.scheduler());
-			case MONO -> ReactiveRetry.mono(settings, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
-			case FLUX -> ReactiveRetry.flux(settings, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
+			case PLAIN -> new PlainRetryInvoker(settings, stats, next);
+			case COMPLETION_STAGE -> new StageRetryInvoker(settings, stats, next, method.scheduler());
+			case MONO ->
+				ReactiveRetry.mono(settings, stats, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
+			case FLUX ->
+				ReactiveRetry.flux(settings, stats, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
 		};
+	}
+
+	/**
+	 * Return every retry instance by name, for metrics and the actuator endpoint.
+	 * @return the catalog of instances
+	 */
+	public InstanceCatalog<RetryStats> instances() {
+		return this.instances;
 	}
 
 	/**

@@ -8,6 +8,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.ExceptionTypeFilter;
 import org.springframework.util.backoff.BackOffExecution;
 
 import dev.asyncutils.core.Failures;
@@ -32,6 +33,8 @@ final class RetryRun {
 
 	private final RetrySettings settings;
 
+	private final RetryStats stats;
+
 	private final long startNanos;
 
 	private @Nullable BackOffExecution backOff;
@@ -42,8 +45,9 @@ final class RetryRun {
 
 	private @Nullable List<Throwable> earlier;
 
-	RetryRun(RetrySettings settings, long startNanos) {
+	RetryRun(RetrySettings settings, RetryStats stats, long startNanos) {
 		this.settings = settings;
+		this.stats = stats;
 		this.startNanos = startNanos;
 	}
 
@@ -80,6 +84,7 @@ final class RetryRun {
 		if (limit > 0 && System.nanoTime() - this.startNanos + TimeUnit.MILLISECONDS.toNanos(delay) >= limit) {
 			return giveUp("max-duration reached", failure);
 		}
+		this.stats.retried();
 		if (logger.isDebugEnabled()) {
 			logger.debug("async-utils: retry '" + this.settings.name() + "' attempt " + this.attempts + "/"
 					+ this.settings.maxAttempts() + " failed (" + failure + "); retrying in " + delay + "ms");
@@ -88,6 +93,9 @@ final class RetryRun {
 	}
 
 	private long giveUp(String reason, Throwable failure) {
+		boolean aborted = !this.settings.abortOn().isEmpty()
+				&& new ExceptionTypeFilter(this.settings.abortOn(), null, false).match(failure, true);
+		this.stats.gaveUp(this.attempts, aborted);
 		if (logger.isDebugEnabled()) {
 			logger.debug("async-utils: retry '" + this.settings.name() + "' gives up after " + this.attempts
 					+ " attempt(s), " + reason + ": " + failure);
@@ -113,6 +121,25 @@ final class RetryRun {
 			earlier.clear();
 		}
 		return last;
+	}
+
+	/**
+	 * Give up because the caller was interrupted while a retry was due.
+	 * @return the failure the caller gets
+	 */
+	Throwable interrupted() {
+		this.stats.gaveUp(this.attempts, false);
+		if (logger.isDebugEnabled()) {
+			logger.debug("async-utils: retry '" + this.settings.name() + "' stops: the caller was interrupted");
+		}
+		return finalFailure();
+	}
+
+	/**
+	 * Record that the call finally succeeded.
+	 */
+	void succeeded() {
+		this.stats.succeeded(this.attempts);
 	}
 
 	/**

@@ -24,12 +24,15 @@ final class StageRetryInvoker implements Invoker {
 
 	private final RetrySettings settings;
 
+	private final RetryStats stats;
+
 	private final Invoker next;
 
 	private final ScheduledExecutorService scheduler;
 
-	StageRetryInvoker(RetrySettings settings, Invoker next, ScheduledExecutorService scheduler) {
+	StageRetryInvoker(RetrySettings settings, RetryStats stats, Invoker next, ScheduledExecutorService scheduler) {
 		this.settings = settings;
+		this.stats = stats;
 		this.next = next;
 		this.scheduler = scheduler;
 	}
@@ -80,7 +83,15 @@ final class StageRetryInvoker implements Invoker {
 		@Override
 		public void accept(@Nullable Object value, @Nullable Throwable failure) {
 			if (failure == null) {
-				this.result.complete(value);
+				if (this.result.complete(value)) {
+					RetryRun run = this.run;
+					if (run == null) {
+						StageRetryInvoker.this.stats.succeeded(0);
+					}
+					else {
+						run.succeeded();
+					}
+				}
 				return;
 			}
 			if (this.result.isDone()) {
@@ -88,7 +99,7 @@ final class StageRetryInvoker implements Invoker {
 			}
 			RetryRun run = this.run;
 			if (run == null) {
-				run = new RetryRun(StageRetryInvoker.this.settings, this.start);
+				run = new RetryRun(StageRetryInvoker.this.settings, StageRetryInvoker.this.stats, this.start);
 				this.run = run;
 			}
 			long delay = run.onFailure(Failures.unwrap(failure));

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
@@ -55,6 +56,14 @@ public final class TokenBucket {
 	@SuppressWarnings("unused") // accessed through TAT
 	private volatile long tat;
 
+	private final LongAdder permitted = new LongAdder();
+
+	private final LongAdder rejected = new LongAdder();
+
+	private final LongAdder waitNanos = new LongAdder();
+
+	private final LongAdder waited = new LongAdder();
+
 	/**
 	 * Create a full bucket.
 	 * @param settings the validated settings
@@ -96,11 +105,18 @@ public final class TokenBucket {
 		while (true) {
 			long tat = (long) TAT.getVolatile(this);
 			long base = (tat - now > 0) ? tat : now;
-			if (base - this.tolerance - now > maxWaitNanos) {
+			long wait = base - this.tolerance - now;
+			if (wait > maxWaitNanos) {
+				this.rejected.increment();
 				return REJECTED;
 			}
 			long next = base + this.interval;
 			if (TAT.compareAndSet(this, tat, next)) {
+				this.permitted.increment();
+				if (wait > 0) {
+					this.waited.increment();
+					this.waitNanos.add(wait);
+				}
 				return next;
 			}
 		}
@@ -133,7 +149,11 @@ public final class TokenBucket {
 	 * @return {@code true} if the permit was returned
 	 */
 	public boolean cancel(long token) {
-		return TAT.compareAndSet(this, token, token - this.interval);
+		if (TAT.compareAndSet(this, token, token - this.interval)) {
+			this.permitted.decrement();
+			return true;
+		}
+		return false;
 	}
 
 	/**
@@ -201,6 +221,50 @@ public final class TokenBucket {
 		}
 		long free = (this.tolerance + this.interval - backlog) / this.interval;
 		return (int) Math.max(0, Math.min(free, this.settings.burst()));
+	}
+
+	/**
+	 * Return how many callers hold a reservation whose permit is not due yet.
+	 * @return the callers waiting for a permit
+	 */
+	public int waiting() {
+		long backlog = (long) TAT.getVolatile(this) - this.tolerance - this.clock.getAsLong();
+		if (backlog <= 0) {
+			return 0;
+		}
+		return (int) Math.min(Integer.MAX_VALUE, (backlog + this.interval - 1) / this.interval);
+	}
+
+	/**
+	 * Return how many permits were handed out (and not given back).
+	 * @return the permitted calls
+	 */
+	public long permittedCount() {
+		return this.permitted.sum();
+	}
+
+	/**
+	 * Return how many calls were rejected.
+	 * @return the rejected calls
+	 */
+	public long rejectedCount() {
+		return this.rejected.sum();
+	}
+
+	/**
+	 * Return how many permitted calls had to wait for their permit.
+	 * @return the calls that waited
+	 */
+	public long waitedCount() {
+		return this.waited.sum();
+	}
+
+	/**
+	 * Return the total time permitted callers had to wait for their permits.
+	 * @return the total wait in nanoseconds
+	 */
+	public long totalWaitNanos() {
+		return this.waitNanos.sum();
 	}
 
 	/**

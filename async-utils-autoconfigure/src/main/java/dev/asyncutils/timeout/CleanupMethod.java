@@ -82,4 +82,9 @@ public final class CleanupMethod {
 			.collect(Collectors.joining(", ", "(", ")"));
 	}
 
+	@Override
+	public String toString() {
+		return this.description;
+	}
+
 }

@@ -22,14 +22,18 @@ final class PlainTimeoutInvoker implements Invoker {
 
 	private final TimeoutSettings settings;
 
+	private final TimeoutStats stats;
+
 	private final long timeoutNanos;
 
 	private final Invoker next;
 
 	private final ScheduledExecutorService scheduler;
 
-	PlainTimeoutInvoker(TimeoutSettings settings, Invoker next, ScheduledExecutorService scheduler) {
+	PlainTimeoutInvoker(TimeoutSettings settings, TimeoutStats stats, Invoker next,
+			ScheduledExecutorService scheduler) {
 		this.settings = settings;
+		this.stats = stats;
 		this.timeoutNanos = settings.timeout().toNanos();
 		this.next = next;
 		this.scheduler = scheduler;
@@ -49,6 +53,7 @@ final class PlainTimeoutInvoker implements Invoker {
 		}
 		if (deadline.finishInTime()) {
 			timer.cancel(false);
+			this.stats.completed();
 			if (failure != null) {
 				throw failure;
 			}
@@ -56,6 +61,7 @@ final class PlainTimeoutInvoker implements Invoker {
 		}
 		deadline.awaitInterruptDelivered();
 		Thread.interrupted();
+		this.stats.timedOut();
 		TimeoutExceededException exceeded = this.settings.exceeded();
 		if (failure != null) {
 			exceeded.addSuppressed(failure);

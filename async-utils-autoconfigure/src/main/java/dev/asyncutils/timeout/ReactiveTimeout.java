@@ -22,12 +22,14 @@ final class ReactiveTimeout {
 	private ReactiveTimeout() {
 	}
 
-	static Invoker mono(TimeoutSettings settings, Invoker next, Scheduler scheduler) {
+	static Invoker mono(TimeoutSettings settings, TimeoutStats stats, Invoker next, Scheduler scheduler) {
 		Duration timeout = settings.timeout();
-		return (call) -> ReactorSupport.deferMono(next, call).timeout(timeout, exceeded(settings, call), scheduler);
+		return (call) -> ReactorSupport.deferMono(next, call)
+			.doOnTerminate(stats::completed)
+			.timeout(timeout, exceeded(settings, stats, call), scheduler);
 	}
 
-	static Invoker flux(TimeoutSettings settings, Invoker next, Scheduler scheduler) {
+	static Invoker flux(TimeoutSettings settings, TimeoutStats stats, Invoker next, Scheduler scheduler) {
 		Duration timeout = settings.timeout();
 		// takeUntilOther cancels the upstream only when the other publisher emits (an
 		// error from it would leave the upstream subscribed): let the deadline emit, then
@@ -35,13 +37,15 @@ final class ReactiveTimeout {
 		return (call) -> Flux.defer(() -> {
 			AtomicBoolean expired = new AtomicBoolean();
 			return ReactorSupport.deferFlux(next, call)
+				.doOnTerminate(stats::completed)
 				.takeUntilOther(Mono.delay(timeout, scheduler).doOnNext((tick) -> expired.set(true)))
-				.concatWith(Mono.defer(() -> expired.get() ? exceeded(settings, call) : Mono.empty()));
+				.concatWith(Mono.defer(() -> expired.get() ? exceeded(settings, stats, call) : Mono.empty()));
 		});
 	}
 
-	private static <T> Mono<T> exceeded(TimeoutSettings settings, Call call) {
+	private static <T> Mono<T> exceeded(TimeoutSettings settings, TimeoutStats stats, Call call) {
 		return Mono.defer(() -> {
+			stats.timedOut();
 			CleanupMethod cleanup = settings.cleanup();
 			if (cleanup != null) {
 				cleanup.run(call);

@@ -25,14 +25,18 @@ final class StageTimeoutInvoker implements Invoker {
 
 	private final TimeoutSettings settings;
 
+	private final TimeoutStats stats;
+
 	private final long timeoutNanos;
 
 	private final Invoker next;
 
 	private final ScheduledExecutorService scheduler;
 
-	StageTimeoutInvoker(TimeoutSettings settings, Invoker next, ScheduledExecutorService scheduler) {
+	StageTimeoutInvoker(TimeoutSettings settings, TimeoutStats stats, Invoker next,
+			ScheduledExecutorService scheduler) {
 		this.settings = settings;
+		this.stats = stats;
 		this.timeoutNanos = settings.timeout().toNanos();
 		this.next = next;
 		this.scheduler = scheduler;
@@ -109,6 +113,7 @@ final class StageTimeoutInvoker implements Invoker {
 				return;
 			}
 			cancelTimer();
+			StageTimeoutInvoker.this.stats.completed();
 			if (failure != null) {
 				this.result.completeExceptionally(Failures.unwrap(failure));
 			}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Set;
 
 import dev.asyncutils.annotation.Timeout;
+import dev.asyncutils.core.InstanceCatalog;
 import dev.asyncutils.core.Invoker;
 import dev.asyncutils.core.MethodContext;
 import dev.asyncutils.core.PolicyFeature;
@@ -20,6 +21,8 @@ public class TimeoutFeature implements PolicyFeature<Timeout> {
 	static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
 
 	private final TimeoutProperties properties;
+
+	private final InstanceCatalog<TimeoutStats> instances = new InstanceCatalog<>();
 
 	/**
 	 * Create the capability.
@@ -52,12 +55,24 @@ public class TimeoutFeature implements PolicyFeature<Timeout> {
 	@Override
 	public Invoker decorate(MethodContext method, Timeout annotation, Invoker next) {
 		TimeoutSettings settings = resolve(method, annotation);
+		TimeoutStats stats = this.instances.obtain(settings.name(), (name) -> new TimeoutStats());
+		stats.method(method.description(), settings);
 		return switch (method.returnKind()) {
-			case PLAIN -> new PlainTimeoutInvoker(settings, next, method.scheduler());
-			case COMPLETION_STAGE -> new StageTimeoutInvoker(settings, next, method.scheduler());
-			case MONO -> ReactiveTimeout.mono(settings, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
-			case FLUX -> ReactiveTimeout.flux(settings, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
+			case PLAIN -> new PlainTimeoutInvoker(settings, stats, next, method.scheduler());
+			case COMPLETION_STAGE -> new StageTimeoutInvoker(settings, stats, next, method.scheduler());
+			case MONO ->
+				ReactiveTimeout.mono(settings, stats, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
+			case FLUX ->
+				ReactiveTimeout.flux(settings, stats, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
 		};
+	}
+
+	/**
+	 * Return every timeout instance by name, for metrics and the actuator endpoint.
+	 * @return the catalog of instances
+	 */
+	public InstanceCatalog<TimeoutStats> instances() {
+		return this.instances;
 	}
 
 	/**

@@ -1,0 +1,33 @@
+package dev.asyncutils.timeout;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The meters of a timeout instance, read from its {@link TimeoutStats}.
+ */
+public final class TimeoutMeters {
+
+	private TimeoutMeters() {
+	}
+
+	/**
+	 * Register the meters of one timeout instance.
+	 * @param registry the meter registry
+	 * @param name the instance name
+	 * @param stats the instance's counts
+	 */
+	public static void bind(MeterRegistry registry, String name, TimeoutStats stats) {
+		FunctionCounter.builder("asyncutils.timeout.calls", stats, TimeoutStats::completedCount)
+			.tag("name", name)
+			.tag("result", "completed")
+			.description("Calls that ended within their deadline")
+			.register(registry);
+		FunctionCounter.builder("asyncutils.timeout.calls", stats, TimeoutStats::timedOutCount)
+			.tag("name", name)
+			.tag("result", "timed_out")
+			.description("Calls whose deadline passed")
+			.register(registry);
+	}
+
+}
