@@ -19,7 +19,8 @@ public class ThrottleProperties {
 	private final Spec defaults = new Spec();
 
 	/**
-	 * Settings per instance name; they override the annotation's attributes.
+	 * Settings per instance name, with the same keys as defaults; they override the
+	 * annotation's attributes.
 	 */
 	private final Map<String, Spec> instances = new LinkedHashMap<>();
 

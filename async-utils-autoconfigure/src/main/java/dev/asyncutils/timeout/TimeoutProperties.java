@@ -18,7 +18,8 @@ public class TimeoutProperties {
 	private final Spec defaults = new Spec();
 
 	/**
-	 * Settings per instance name; they override the annotation.
+	 * Settings per instance name, with the same keys as defaults; they override the
+	 * annotation.
 	 */
 	private final Map<String, Spec> instances = new LinkedHashMap<>();
 
