@@ -22,8 +22,8 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.beans.factory.config.SmartInstantiationAwareBeanPostProcessor;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ClassUtils;
@@ -36,9 +36,14 @@ import org.springframework.util.StringValueResolver;
  * transactions for one, again). The policies of all its methods are resolved and
  * validated while the bean is created, so bad configuration stops the application at
  * startup, never at the first call.
+ * <p>
+ * Ahead-of-time processing asks {@link #determineBeanType} for the type of every bean:
+ * the proxy class is created there, at build time, so that Spring writes it out with the
+ * generated sources and a native image finds it (a native image cannot define classes at
+ * runtime). Every proxy of the same bean class shares one proxy class.
  */
 public class AsyncUtilsBeanPostProcessor extends ProxyProcessorSupport
-		implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton {
+		implements SmartInstantiationAwareBeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton {
 
 	private static final long serialVersionUID = 1L;
 
@@ -75,10 +80,36 @@ public class AsyncUtilsBeanPostProcessor extends ProxyProcessorSupport
 		}
 	}
 
+	/**
+	 * Return the proxy class that {@link #postProcessAfterInitialization} will create for
+	 * a bean of the given class. Only ahead-of-time processing calls this: it makes
+	 * Spring generate the proxy class at build time.
+	 * @param beanClass the bean's type, possibly already a proxy class
+	 * @param beanName the bean's name
+	 * @return the proxy class, or {@code beanClass} if the bean gets no new proxy
+	 */
+	@Override
+	public Class<?> determineBeanType(Class<?> beanClass, String beanName) {
+		if (Advised.class.isAssignableFrom(beanClass) || isExcluded(beanClass)) {
+			// an existing proxy gets one more advisor, no new class
+			return beanClass;
+		}
+		Class<?> userClass = ClassUtils.getUserClass(beanClass);
+		if (!this.candidates.computeIfAbsent(userClass, this::hasAnnotations)) {
+			return beanClass;
+		}
+		ProxyFactory proxyFactory = new ProxyFactory();
+		proxyFactory.setTargetClass(beanClass);
+		if (!prepare(proxyFactory, beanClass, new AsyncUtilsInterceptor(userClass, Map.of()))) {
+			// a final class without interfaces: the startup reports it
+			return beanClass;
+		}
+		return proxyFactory.getProxyClass(getProxyClassLoader());
+	}
+
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
-		if (bean instanceof AopInfrastructureBean || bean instanceof PolicyFeature<?>
-				|| bean instanceof AsyncUtilsScheduler) {
+		if (isExcluded(bean.getClass())) {
 			return bean;
 		}
 		Class<?> beanClass = ClassUtils.getUserClass(AopUtils.getTargetClass(bean));
@@ -90,31 +121,52 @@ public class AsyncUtilsBeanPostProcessor extends ProxyProcessorSupport
 			return bean;
 		}
 		AsyncUtilsInterceptor interceptor = new AsyncUtilsInterceptor(beanClass, policies);
-		Advisor advisor = new DefaultPointcutAdvisor(new GuardedMethods(interceptor), interceptor);
 		if (bean instanceof Advised advised && !advised.isFrozen() && AopUtils.isAopProxy(bean)) {
-			advised.addAdvisor(0, advisor);
+			advised.addAdvisor(0, advisor(interceptor));
 			return bean;
 		}
 		ProxyFactory proxyFactory = new ProxyFactory();
-		proxyFactory.copyFrom(this);
 		proxyFactory.setTarget(bean);
-		if (Modifier.isFinal(bean.getClass().getModifiers())) {
+		if (!prepare(proxyFactory, bean.getClass(), interceptor)) {
+			Method guarded = policies.keySet().iterator().next();
+			throw new AsyncUtilsConfigurationException(beanName,
+					beanClass.getSimpleName() + "." + guarded.getName() + "(..)", "class " + beanClass.getName(), null,
+					"is final and implements no interface, so no proxy can guard its methods; "
+							+ "make the class non-final or call it through an interface");
+		}
+		return proxyFactory.getProxy(getProxyClassLoader());
+	}
+
+	/**
+	 * Configure a proxy factory for a bean of the given class, the same way at runtime
+	 * and ahead of time, so that both arrive at the same proxy class.
+	 * @return {@code false} if the class can be proxied neither by subclassing nor
+	 * through interfaces
+	 */
+	private boolean prepare(ProxyFactory proxyFactory, Class<?> type, AsyncUtilsInterceptor interceptor) {
+		proxyFactory.copyFrom(this);
+		if (Modifier.isFinal(type.getModifiers())) {
 			// a final class (a record, for one) cannot be subclassed: proxy its
 			// interfaces
 			proxyFactory.setProxyTargetClass(false);
 		}
 		if (!proxyFactory.isProxyTargetClass()) {
-			evaluateProxyInterfaces(bean.getClass(), proxyFactory);
+			evaluateProxyInterfaces(type, proxyFactory);
 			if (proxyFactory.isProxyTargetClass()) {
-				Method guarded = policies.keySet().iterator().next();
-				throw new AsyncUtilsConfigurationException(beanName,
-						beanClass.getSimpleName() + "." + guarded.getName() + "(..)", "class " + beanClass.getName(),
-						null, "is final and implements no interface, so no proxy can guard its methods; "
-								+ "make the class non-final or call it through an interface");
+				return false;
 			}
 		}
-		proxyFactory.addAdvisor(advisor);
-		return proxyFactory.getProxy(getProxyClassLoader());
+		proxyFactory.addAdvisor(advisor(interceptor));
+		return true;
+	}
+
+	private static Advisor advisor(AsyncUtilsInterceptor interceptor) {
+		return new DefaultPointcutAdvisor(new GuardedMethods(interceptor), interceptor);
+	}
+
+	private static boolean isExcluded(Class<?> type) {
+		return AopInfrastructureBean.class.isAssignableFrom(type) || PolicyFeature.class.isAssignableFrom(type)
+				|| AsyncUtilsScheduler.class.isAssignableFrom(type);
 	}
 
 	@Override
@@ -157,6 +209,11 @@ public class AsyncUtilsBeanPostProcessor extends ProxyProcessorSupport
 		return resolver;
 	}
 
+	/**
+	 * The methods of one bean that have a policy. Its {@code toString} is the same for
+	 * every bean: the proxy class cache keys on it, and all proxies of a bean class can
+	 * share a class because each proxy asks its own interceptor at call time.
+	 */
 	private static final class GuardedMethods extends StaticMethodMatcherPointcut {
 
 		private final AsyncUtilsInterceptor interceptor;
@@ -168,6 +225,11 @@ public class AsyncUtilsBeanPostProcessor extends ProxyProcessorSupport
 		@Override
 		public boolean matches(Method method, Class<?> targetClass) {
 			return this.interceptor.policyFor(method) != null;
+		}
+
+		@Override
+		public String toString() {
+			return GuardedMethods.class.getName();
 		}
 
 	}
