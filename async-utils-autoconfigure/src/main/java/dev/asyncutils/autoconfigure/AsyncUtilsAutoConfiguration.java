@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
@@ -171,8 +172,11 @@ public final class AsyncUtilsAutoConfiguration {
 	BatchProcessor batchProcessor(AsyncUtilsProperties properties,
 			@Qualifier("applicationTaskExecutor") ObjectProvider<Executor> applicationTaskExecutor,
 			ObjectProvider<Executor> executors, AsyncUtilsScheduler scheduler, Environment environment) {
-		Duration shutdownTimeout = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase",
-				Duration.class, Duration.ofSeconds(30));
+		// bound like Spring Boot binds it ("5s" style too), whatever the environment's
+		// conversion service
+		Duration shutdownTimeout = Binder.get(environment)
+			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+			.orElse(Duration.ofSeconds(30));
 		Executor executor = applicationTaskExecutor.getIfAvailable(executors::getIfUnique);
 		if (executor == null) {
 			executor = new SimpleAsyncTaskExecutor("async-utils-batch-");

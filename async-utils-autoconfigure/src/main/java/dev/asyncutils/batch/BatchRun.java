@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -89,6 +90,8 @@ final class BatchRun<T, R> {
 	private boolean delivering;
 
 	private long lastStartNanos;
+
+	private @Nullable BatchState lastBatch;
 
 	private boolean finishing;
 
@@ -242,6 +245,12 @@ final class BatchRun<T, R> {
 				batch.startAt = Math.max(now, this.lastStartNanos) + delay;
 			}
 			this.lastStartNanos = batch.startAt;
+			if (delay > 0) {
+				// the pause counts from the previous batch's actual start, which a busy
+				// scheduler may make later than planned
+				batch.previous = this.lastBatch;
+				this.lastBatch = batch;
+			}
 			this.running.add(batch);
 			return batch;
 		}
@@ -422,6 +431,10 @@ final class BatchRun<T, R> {
 
 		volatile @Nullable Future<?> timer;
 
+		volatile @Nullable BatchState previous;
+
+		private volatile long startedNanos;
+
 		private volatile boolean started;
 
 		BatchState(long index, long firstItemIndex, List<T> items) {
@@ -434,9 +447,14 @@ final class BatchRun<T, R> {
 		}
 
 		void start() {
-			this.started = true;
 			// a batch whose start was delayed may find the run stopped meanwhile
 			boolean stopped = BatchRun.this.stopping;
+			if (!stopped && notYet()) {
+				return;
+			}
+			this.previous = null;
+			this.startedNanos = System.nanoTime();
+			this.started = true;
 			for (ItemRun item : this.items) {
 				if (stopped) {
 					item.finishCancelled();
@@ -444,6 +462,30 @@ final class BatchRun<T, R> {
 				else {
 					item.attempt();
 				}
+			}
+		}
+
+		/**
+		 * Put the start off when the previous batch started less than
+		 * {@code delayBetweenBatches} ago (or has not started yet).
+		 * @return {@code true} if the start was rescheduled
+		 */
+		private boolean notYet() {
+			BatchState previous = this.previous;
+			if (previous == null) {
+				return false;
+			}
+			long delay = BatchRun.this.options.delayBetweenBatches().toNanos();
+			long wait = previous.started ? previous.startedNanos + delay - System.nanoTime() : delay;
+			if (wait <= 0) {
+				return false;
+			}
+			try {
+				this.timer = BatchRun.this.runtime.scheduler().schedule(this::start, wait, TimeUnit.NANOSECONDS);
+				return true;
+			}
+			catch (RejectedExecutionException ex) {
+				return false;
 			}
 		}
 
@@ -528,8 +570,13 @@ final class BatchRun<T, R> {
 				attempt.cancel();
 				return;
 			}
-			Future<?> timeout = watch(attempt);
+			// the attempt's result or its deadline, whichever comes first, decides
+			AtomicBoolean settled = new AtomicBoolean();
+			Future<?> timeout = watch(attempt, settled);
 			attempt.result().whenComplete((value, failure) -> {
+				if (!settled.compareAndSet(false, true)) {
+					return;
+				}
 				if (timeout != null) {
 					timeout.cancel(false);
 				}
@@ -542,16 +589,18 @@ final class BatchRun<T, R> {
 			});
 		}
 
-		private @Nullable Future<?> watch(ItemWork.Attempt<R> attempt) {
+		private @Nullable Future<?> watch(ItemWork.Attempt<R> attempt, AtomicBoolean settled) {
 			Duration itemTimeout = BatchRun.this.options.itemTimeout();
 			if (itemTimeout == null) {
 				return null;
 			}
 			try {
 				return BatchRun.this.runtime.scheduler().schedule(() -> {
-					if (attempt.result()
-						.completeExceptionally(new TimeoutExceededException(ITEM_TIMEOUT_NAME, itemTimeout))) {
+					if (settled.compareAndSet(false, true)) {
+						// stop the attempt (interrupt it, cancel its stage) before its
+						// outcome is recorded or a retry starts
 						attempt.cancel();
+						failed(new TimeoutExceededException(ITEM_TIMEOUT_NAME, itemTimeout));
 					}
 				}, itemTimeout.toNanos(), TimeUnit.NANOSECONDS);
 			}

@@ -91,7 +91,16 @@ public class DefaultBatchProcessor implements BatchProcessor, ApplicationListene
 			}
 		});
 		try {
-			this.runtime.executor().execute(run::start);
+			this.runtime.executor().execute(() -> {
+				try {
+					run.start();
+				}
+				catch (Throwable ex) {
+					// e.g. the processor is shut down: fail the run instead of leaving it
+					// pending
+					result.completeExceptionally(ex);
+				}
+			});
 		}
 		catch (RejectedExecutionException ex) {
 			result.completeExceptionally(ex);
