@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.convert.DurationStyle;
 
 /**
  * Properties under {@code async-utils.batch}: the options of the auto-configured
@@ -48,9 +49,9 @@ public class BatchProperties {
 	private boolean failFast;
 
 	/**
-	 * Deadline of one attempt of one item. Default: none.
+	 * Deadline of one attempt of one item, such as 2s. Empty or unset: none.
 	 */
-	private @Nullable Duration itemTimeout;
+	private @Nullable String itemTimeout;
 
 	/**
 	 * Build the options these properties describe.
@@ -66,9 +67,9 @@ public class BatchProperties {
 				this.retryMultiplier, "must be at least 1");
 		require(!this.delayBetweenBatches.isNegative(), "delay-between-batches", this.delayBetweenBatches,
 				"must not be negative");
-		Duration itemTimeout = this.itemTimeout;
+		Duration itemTimeout = parseItemTimeout();
 		require(itemTimeout == null || (!itemTimeout.isNegative() && !itemTimeout.isZero()), "item-timeout",
-				itemTimeout, "must be positive");
+				this.itemTimeout, "must be positive");
 		return BatchOptions.builder()
 			.batchSize(this.batchSize)
 			.maxConcurrent(this.maxConcurrent)
@@ -79,6 +80,25 @@ public class BatchProperties {
 			.failFast(this.failFast)
 			.itemTimeout(itemTimeout)
 			.build();
+	}
+
+	/**
+	 * Parse the item timeout. It is bound as text so that an empty value, as in
+	 * {@code item-timeout:} with nothing after it, means "none" instead of an unbound
+	 * property.
+	 */
+	private @Nullable Duration parseItemTimeout() {
+		String text = this.itemTimeout;
+		if (text == null || text.isBlank() || text.trim().equalsIgnoreCase("none")) {
+			return null;
+		}
+		try {
+			return DurationStyle.detectAndParse(text.trim());
+		}
+		catch (RuntimeException ex) {
+			throw new InvalidConfigurationPropertyValueException("async-utils.batch.item-timeout", text,
+					"not a duration (use e.g. 2s or 500ms, or leave it empty for none)");
+		}
 	}
 
 	private static void require(boolean valid, String property, @Nullable Object value, String problem) {
@@ -200,18 +220,18 @@ public class BatchProperties {
 	}
 
 	/**
-	 * Return the deadline of one item attempt.
-	 * @return the timeout, {@code null} for none
+	 * Return the deadline of one item attempt, as written.
+	 * @return the timeout, {@code null} or empty for none
 	 */
-	public @Nullable Duration getItemTimeout() {
+	public @Nullable String getItemTimeout() {
 		return this.itemTimeout;
 	}
 
 	/**
 	 * Set the deadline of one item attempt.
-	 * @param itemTimeout the timeout, {@code null} for none
+	 * @param itemTimeout a duration such as {@code 2s}; empty or {@code null} for none
 	 */
-	public void setItemTimeout(@Nullable Duration itemTimeout) {
+	public void setItemTimeout(@Nullable String itemTimeout) {
 		this.itemTimeout = itemTimeout;
 	}
 

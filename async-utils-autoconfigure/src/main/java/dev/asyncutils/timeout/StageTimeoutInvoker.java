@@ -94,6 +94,7 @@ final class StageTimeoutInvoker implements Invoker {
 			if (!this.decided.compareAndSet(false, true)) {
 				return;
 			}
+			StageTimeoutInvoker.this.stats.timedOut();
 			// cancel first, so that whatever the inner call held (a slot, a permit) is
 			// back
 			// before the caller sees the timeout

@@ -68,6 +68,15 @@ class AsyncUtilsMetricsTests {
 			assertThatExceptionOfType(TimeoutExceededException.class).isThrownBy(guarded::slow);
 			assertThat(count(meters, "asyncutils.timeout.calls", "deadline", "completed")).isEqualTo(1);
 			assertThat(count(meters, "asyncutils.timeout.calls", "deadline", "timed_out")).isEqualTo(1);
+			assertThat(guarded.quickAsync().join()).isEqualTo("quick");
+			assertThat(guarded.neverAsync()).failsWithin(java.time.Duration.ofSeconds(5))
+				.withThrowableThat()
+				.havingCause()
+				.isInstanceOf(TimeoutExceededException.class);
+			assertThat(guarded.neverMono().onErrorResume((ex) -> reactor.core.publisher.Mono.just("timed out")).block())
+				.isEqualTo("timed out");
+			assertThat(count(meters, "asyncutils.timeout.calls", "async-deadline", "completed")).isEqualTo(1);
+			assertThat(count(meters, "asyncutils.timeout.calls", "async-deadline", "timed_out")).isEqualTo(2);
 
 			CompletableFuture<String> held = guarded.holdSlot();
 			assertThat(meters.get("asyncutils.bounded.active").tag("name", "slot").gauge().value()).isEqualTo(1);
@@ -168,6 +177,21 @@ class AsyncUtilsMetricsTests {
 		public String slow() throws InterruptedException {
 			Thread.sleep(5_000);
 			return "slow";
+		}
+
+		@Timeout(name = "async-deadline", value = "30ms")
+		public CompletableFuture<String> quickAsync() {
+			return CompletableFuture.completedFuture("quick");
+		}
+
+		@Timeout(name = "async-deadline", value = "30ms")
+		public CompletableFuture<String> neverAsync() {
+			return new CompletableFuture<>();
+		}
+
+		@Timeout(name = "async-deadline", value = "30ms")
+		public reactor.core.publisher.Mono<String> neverMono() {
+			return reactor.core.publisher.Mono.never();
 		}
 
 		@Bounded(name = "slot", value = 1, maxWait = "0")

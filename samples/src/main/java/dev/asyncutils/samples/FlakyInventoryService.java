@@ -2,6 +2,8 @@ package dev.asyncutils.samples;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -13,8 +15,14 @@ import org.springframework.stereotype.Service;
 
 /**
  * Stands in for a slow, flaky downstream system: every call takes some latency, about one
- * in four fails, and about one in ten hangs far longer than any caller should wait. The
- * random sequence is seeded, so every run of the tour behaves the same way.
+ * in four stock or price look-ups fails, and about one in ten hangs far longer than any
+ * caller should wait. The random sequence is seeded, so runs of the tour behave alike (a
+ * call that is late by accident, on a busy machine, shifts the sequence).
+ * <p>
+ * Like a real API it has its own rate limit ({@code sample.downstream.*}): every endpoint
+ * admits at most {@code limit} calls within any sliding window and answers the next one
+ * with "429 Too Many Requests" ({@link TooManyRequestsException}), counted by
+ * {@link #tooManyRequests()}.
  */
 @Service
 public class FlakyInventoryService {
@@ -26,6 +34,12 @@ public class FlakyInventoryService {
 	private static final long HANG_MILLIS = 5_000;
 
 	private final Random random = new Random(42);
+
+	private final DownstreamProperties limits;
+
+	private final Map<Endpoint, SlidingWindowLimit> rateLimits = new EnumMap<>(Endpoint.class);
+
+	private final AtomicInteger tooManyRequests = new AtomicInteger();
 
 	private final AtomicInteger calls = new AtomicInteger();
 
@@ -46,13 +60,26 @@ public class FlakyInventoryService {
 	private final AtomicInteger reservations = new AtomicInteger();
 
 	/**
+	 * Create the service.
+	 * @param limits its rate limit per endpoint
+	 */
+	public FlakyInventoryService(DownstreamProperties limits) {
+		this.limits = limits;
+		for (Endpoint endpoint : Endpoint.values()) {
+			this.rateLimits.put(endpoint, new SlidingWindowLimit(limits));
+		}
+	}
+
+	/**
 	 * Look the stock of an article up, blocking.
 	 * @param sku the article
 	 * @return units in stock
-	 * @throws IOException when the service fails
+	 * @throws IOException when the service fails, {@link TooManyRequestsException} when
+	 * called too often
 	 * @throws InterruptedException when the caller gives up while it waits
 	 */
 	public int stock(String sku) throws IOException, InterruptedException {
+		admit(Endpoint.STOCK);
 		long latency = latencyMillis();
 		if (latency >= HANG_MILLIS) {
 			this.stockHangs.incrementAndGet();
@@ -64,11 +91,13 @@ public class FlakyInventoryService {
 	/**
 	 * Look the price of an article up, asynchronously.
 	 * @param sku the article
-	 * @return the price, eventually
+	 * @return the price, eventually; fails with {@link TooManyRequestsException} when
+	 * called too often
 	 */
 	public CompletableFuture<BigDecimal> price(String sku) {
 		long latency;
 		try {
+			admit(Endpoint.PRICE);
 			latency = latencyMillis();
 		}
 		catch (IOException ex) {
@@ -77,6 +106,13 @@ public class FlakyInventoryService {
 		BigDecimal price = BigDecimal.valueOf(100 + Math.floorMod(sku.hashCode(), 900), 2);
 		return CompletableFuture.supplyAsync(() -> price,
 				CompletableFuture.delayedExecutor(latency, TimeUnit.MILLISECONDS));
+	}
+
+	private void admit(Endpoint endpoint) throws TooManyRequestsException {
+		if (!this.rateLimits.get(endpoint).tryAcquire()) {
+			this.tooManyRequests.incrementAndGet();
+			throw new TooManyRequestsException(endpoint.path, this.limits);
+		}
 	}
 
 	private long latencyMillis() throws IOException {
@@ -99,16 +135,16 @@ public class FlakyInventoryService {
 	}
 
 	/**
-	 * Return how often the service was called.
-	 * @return the call count
+	 * Return how often a stock or a price was looked up (every attempt counts).
+	 * @return the count of look-ups that got past the rate limit
 	 */
 	public int calls() {
 		return this.calls.get();
 	}
 
 	/**
-	 * Return how many calls failed.
-	 * @return the failure count
+	 * Return how many look-ups failed.
+	 * @return the count of injected failures
 	 */
 	public int failures() {
 		return this.failures.get();
@@ -126,9 +162,16 @@ public class FlakyInventoryService {
 	 * Check whether an article can be shipped today: a reliable call of 10 to 30 ms that
 	 * counts how many checks are in flight at once.
 	 * @param sku the article
-	 * @return whether it ships today, eventually
+	 * @return whether it ships today, eventually; fails with
+	 * {@link TooManyRequestsException} when called too often
 	 */
 	public CompletableFuture<Boolean> checkAvailability(String sku) {
+		try {
+			admit(Endpoint.AVAILABILITY);
+		}
+		catch (TooManyRequestsException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 		this.checks.incrementAndGet();
 		this.maxChecksInFlight.accumulateAndGet(this.checksInFlight.incrementAndGet(), Math::max);
 		long latency;
@@ -142,18 +185,20 @@ public class FlakyInventoryService {
 	}
 
 	/**
-	 * Reserve one unit of an article, blocking for 1 to 3 ms. The first attempt for every
-	 * twentieth article is refused, so a batch job sees a known number of failures to
-	 * retry.
+	 * Reserve one unit of an article, blocking for 1 to 3 ms. The first attempt for about
+	 * every fiftieth article is refused, so a batch job sees a known number of failures
+	 * to retry.
 	 * @param sku the article
 	 * @return the reservation id
-	 * @throws IOException when the reservation is refused
+	 * @throws IOException when the reservation is refused,
+	 * {@link TooManyRequestsException} when called too often
 	 * @throws InterruptedException when the caller gives up while it waits
 	 */
 	public String reserve(String sku) throws IOException, InterruptedException {
+		admit(Endpoint.RESERVATIONS);
 		this.reservations.incrementAndGet();
 		Thread.sleep(1 + Math.floorMod(sku.hashCode(), 3));
-		if (Math.floorMod(sku.hashCode(), 20) == 0 && this.refusedOnce.add(sku)) {
+		if (Math.floorMod(sku.hashCode(), 50) == 0 && this.refusedOnce.add(sku)) {
 			throw new IOException("reservation of " + sku + " refused, try again");
 		}
 		return "R-" + sku;
@@ -192,11 +237,48 @@ public class FlakyInventoryService {
 	}
 
 	/**
-	 * Return how many calls hung.
-	 * @return the hang count
+	 * Return how many look-ups hung.
+	 * @return the count of injected hangs
 	 */
 	public int hangs() {
 		return this.hangs.get();
+	}
+
+	/**
+	 * Return how many calls were answered with "429 Too Many Requests".
+	 * @return the count of calls over the rate limit, all endpoints together
+	 */
+	public int tooManyRequests() {
+		return this.tooManyRequests.get();
+	}
+
+	/**
+	 * Return the most calls one endpoint admitted within one window: how close the
+	 * callers came to the rate limit.
+	 * @return the peak over all endpoints, at most {@code limits().limit()}
+	 */
+	public int peakCallsInWindow() {
+		return this.rateLimits.values().stream().mapToInt(SlidingWindowLimit::peak).max().orElse(0);
+	}
+
+	/**
+	 * Return the rate limit of every endpoint.
+	 * @return the limit and its window
+	 */
+	public DownstreamProperties limits() {
+		return this.limits;
+	}
+
+	private enum Endpoint {
+
+		STOCK("/stock"), PRICE("/price"), AVAILABILITY("/availability"), RESERVATIONS("/reservations");
+
+		private final String path;
+
+		Endpoint(String path) {
+			this.path = path;
+		}
+
 	}
 
 }

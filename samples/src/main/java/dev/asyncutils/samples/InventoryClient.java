@@ -25,6 +25,9 @@ import dev.asyncutils.annotation.Timeout;
 @Component
 public class InventoryClient {
 
+	/** The throttle instance of every call that reaches the inventory API in bulk. */
+	public static final String THROTTLE = "inventory-api";
+
 	private static final Log logger = LogFactory.getLog(InventoryClient.class);
 
 	private final FlakyInventoryService service;
@@ -43,7 +46,8 @@ public class InventoryClient {
 
 	/**
 	 * Stock, blocking: three attempts (settings of instance {@code inventory} in
-	 * {@code application.yml}), 300ms each, and the last known value when all fail.
+	 * {@code application.yml}), 300ms each, and -1 (unknown) from the fallback when all
+	 * fail. A timed-out attempt is abandoned by the cleanup method.
 	 * @param sku the article
 	 * @return units in stock, or -1 when unknown
 	 * @throws Exception when the service fails
@@ -56,36 +60,44 @@ public class InventoryClient {
 	}
 
 	/**
-	 * Price, asynchronously: retried and timed out without blocking a thread.
+	 * Price, asynchronously: retried and timed out without blocking a thread. The
+	 * deadline comes from {@code application.yml}: instance
+	 * {@code [InventoryClient.price]}, the default name of this method's
+	 * {@code @Timeout}.
 	 * @param sku the article
 	 * @return the price, eventually
 	 */
 	@Retry(name = "prices", maxAttempts = 4, delay = "20ms")
-	@Timeout("200ms")
+	@Timeout
 	public CompletableFuture<BigDecimal> price(String sku) {
 		return this.service.price(sku);
 	}
 
 	/**
-	 * Availability, asynchronously: at most 4 checks in flight and 50 starts a second
-	 * (instances {@code availability} and {@code inventory-api} in
-	 * {@code application.yml}); callers beyond that wait in line without a thread.
+	 * Availability, asynchronously: at most 4 checks in flight (instance
+	 * {@code availability} in {@code application.yml}), and a permit of the
+	 * {@code inventory-api} throttle for each; callers beyond that wait in line without a
+	 * thread.
 	 * @param sku the article
 	 * @return whether it ships today, eventually
 	 */
 	@Bounded(name = "availability")
-	@Throttle(name = "inventory-api")
+	@Throttle(name = THROTTLE)
 	public CompletableFuture<Boolean> available(String sku) {
 		return this.service.checkAvailability(sku);
 	}
 
 	/**
-	 * Reserve one unit, blocking; a refused reservation is retried.
+	 * Reserve one unit, blocking; a refused reservation is retried. Every attempt takes a
+	 * permit of the {@code inventory-api} throttle (shared with {@link #available}),
+	 * which keeps the batch job under the downstream's own rate limit: the caller's
+	 * thread waits for the permit instead of getting "429 Too Many Requests".
 	 * @param sku the article
 	 * @return the reservation id
 	 * @throws Exception when the reservation fails for good
 	 */
 	@Retry(name = "reservations", maxAttempts = 3, delay = "5ms")
+	@Throttle(name = THROTTLE)
 	public String reserve(String sku) throws Exception {
 		return this.service.reserve(sku);
 	}
@@ -106,8 +118,7 @@ public class InventoryClient {
 
 	private int stockUnknown(String sku, Throwable failure) {
 		this.fallbacks.incrementAndGet();
-		logger.info("stock of " + sku + " unknown after " + (1 + failure.getSuppressed().length)
-				+ " attempts, last failure: " + failure);
+		logger.info("stock of " + sku + " unknown, every attempt failed; the last one with " + failure);
 		return -1;
 	}
 

@@ -2,25 +2,49 @@ package dev.asyncutils.samples;
 
 import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import io.micrometer.core.instrument.Measurement;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Statistic;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.stereotype.Component;
 
 import dev.asyncutils.batch.BatchProcessor;
 import dev.asyncutils.batch.BatchResult;
+import dev.asyncutils.throttle.ThrottleRegistry;
+import dev.asyncutils.throttle.ThrottleSettings;
 
 /**
- * Calls the annotated client for a list of articles and prints what happened: values,
- * fallbacks, and a summary of the downstream's failures that the guards absorbed.
+ * The tour: calls the annotated client for a list of articles, fires a burst of
+ * concurrent checks, runs a batch job over thousands of articles, and prints a
+ * {@link TourSummary} read from the meters that async-utils publishes.
+ * <p>
+ * As an {@link ExitCodeGenerator} it makes the application exit with 1 if the last tour
+ * was answered "429 Too Many Requests" by the downstream or lost a batch item, 0
+ * otherwise.
  */
 @Component
-@ConditionalOnBooleanProperty(name = "sample.tour.enabled", matchIfMissing = true)
-public class Tour implements ApplicationRunner {
+public class Tour implements ExitCodeGenerator {
+
+	/** Articles looked up one by one in the first step. */
+	public static final int LOOK_UPS = 20;
+
+	/** Availability checks fired at once in the second step. */
+	public static final int BURST = 100;
+
+	/** Articles reserved by the batch job of the third step. */
+	public static final int BATCH_ITEMS = 3_000;
+
+	private static final int PROGRESS_EVERY = 500;
 
 	private final InventoryClient client;
 
@@ -28,105 +52,87 @@ public class Tour implements ApplicationRunner {
 
 	private final BatchProcessor batchProcessor;
 
+	private final MeterRegistry meters;
+
+	private final ThrottleRegistry throttles;
+
 	private final PrintStream out = System.out;
+
+	private volatile @Nullable TourSummary lastSummary;
 
 	/**
 	 * Create the tour.
 	 * @param client the annotated client
 	 * @param service the downstream, for its counters
 	 * @param batchProcessor the auto-configured batch processor
+	 * @param meters the registry that holds the meters of every async-utils instance
+	 * @param throttles the throttle instances, to print the settings of the client's
+	 * throttle
 	 */
-	public Tour(InventoryClient client, FlakyInventoryService service, BatchProcessor batchProcessor) {
+	public Tour(InventoryClient client, FlakyInventoryService service, BatchProcessor batchProcessor,
+			MeterRegistry meters, ThrottleRegistry throttles) {
 		this.client = client;
 		this.service = service;
 		this.batchProcessor = batchProcessor;
-	}
-
-	@Override
-	public void run(ApplicationArguments args) {
-		run(20);
+		this.meters = meters;
+		this.throttles = throttles;
 	}
 
 	/**
-	 * Look up a number of articles and print the outcome.
-	 * @param articles how many articles
-	 * @return one line per article
+	 * Run the tour once, printing what happens and a summary table at the end.
+	 * @return the summary: what the guards did during this run
 	 */
-	public List<String> run(int articles) {
-		List<String> lines = new ArrayList<>();
-		for (int i = 1; i <= articles; i++) {
+	public TourSummary run() {
+		Counts before = counts();
+		long start = System.nanoTime();
+		section("1/3  Look-ups: @Retry, @Timeout and @Fallback absorb a flaky service (" + LOOK_UPS + " articles)");
+		lookUps();
+		section("2/3  A burst: " + BURST + " availability checks at once, @Bounded and @Throttle");
+		burst();
+		section("3/3  A batch job: the BatchProcessor reserves " + BATCH_ITEMS
+				+ " articles through @Retry and @Throttle");
+		BatchResult<String, String> result = batchJob();
+		Counts during = counts().minus(before);
+		TourSummary summary = new TourSummary(BATCH_ITEMS, result.outcomes().size(), during.itemsSucceeded,
+				during.itemsFailed, during.retries, during.timeouts, during.throttleWaits, during.throttleRejections,
+				during.boundedRejections, during.fallbacks, during.tooManyRequests, this.service.peakCallsInWindow(),
+				this.service.limits().limit(), Duration.ofNanos(System.nanoTime() - start));
+		this.out.println();
+		this.out.print(summary.toTable());
+		this.lastSummary = summary;
+		return summary;
+	}
+
+	@Override
+	public int getExitCode() {
+		TourSummary summary = this.lastSummary;
+		return (summary == null || summary.isClean()) ? 0 : 1;
+	}
+
+	private void section(String title) {
+		this.out.println();
+		this.out.println("== " + title);
+		this.out.println();
+	}
+
+	/**
+	 * Stock (blocking), price ({@code CompletableFuture}) and description ({@code Mono})
+	 * of each article, one after the other: failures are retried, hanging calls time out,
+	 * and a fallback answers when every attempt failed.
+	 */
+	private void lookUps() {
+		for (int i = 1; i <= LOOK_UPS; i++) {
 			String sku = "SKU-" + i;
-			String line;
 			try {
 				int stock = this.client.stock(sku);
 				String price = priceOf(sku);
 				String description = this.client.describe(sku).block();
-				line = String.format("%-7s stock %4s  price %8s  %s", sku, (stock < 0) ? "?" : stock, price,
-						description);
+				this.out.printf("%-7s stock %4s  price %8s  %s%n", sku, (stock < 0) ? "?" : stock, price, description);
 			}
 			catch (Exception ex) {
-				line = sku + " failed: " + ex;
+				this.out.println(sku + " failed: " + ex);
 			}
-			lines.add(line);
-			this.out.println(line);
 		}
-		this.out.println();
-		lines.add(burst(articles * 5));
-		this.out.println();
-		lines.add(batchJob(3_000));
-		this.out.println();
-		this.out.printf("downstream calls %d, failures injected %d, hangs injected %d%n", this.service.calls(),
-				this.service.failures(), this.service.hangs());
-		this.out.printf("fallbacks used %d, timed-out calls cleaned up %d%n", this.client.fallbacks(),
-				this.client.cleanups());
-		return lines;
-	}
-
-	/**
-	 * Check many articles at once: {@code @Bounded} keeps at most 4 checks in flight at
-	 * the downstream, {@code @Throttle} at most 50 starts a second, and no caller thread
-	 * waits.
-	 */
-	private String burst(int calls) {
-		long start = System.nanoTime();
-		List<CompletableFuture<Boolean>> checks = new ArrayList<>();
-		for (int i = 0; i < calls; i++) {
-			checks.add(this.client.available("SKU-" + (i % 20 + 1)));
-		}
-		long submitted = System.nanoTime();
-		long shipToday = checks.stream().map(CompletableFuture::join).filter(Boolean::booleanValue).count();
-		String line = String.format(
-				"%d concurrent availability checks: submitted in %d ms, all answered in %d ms (%d ship today); "
-						+ "at most %d in flight at the downstream (limit 4)",
-				calls, (submitted - start) / 1_000_000, (System.nanoTime() - start) / 1_000_000, shipToday,
-				this.service.maxChecksInFlight());
-		this.out.println(line);
-		return line;
-	}
-
-	/**
-	 * Reserve thousands of articles with the BatchProcessor (options from
-	 * {@code async-utils.batch.*}), through the client's {@code @Retry}, printing a
-	 * progress line every 500 items and a summary.
-	 */
-	private String batchJob(int articles) {
-		List<String> skus = new ArrayList<>(articles);
-		for (int i = 1; i <= articles; i++) {
-			skus.add("RES-" + i);
-		}
-		BatchResult<String, String> result = this.batchProcessor.with((options) -> options.onBatchComplete((batch) -> {
-			long done = (batch.index() + 1) * this.batchProcessor.options().batchSize();
-			if (done % 500 == 0) {
-				this.out.printf("batch job: %d/%d reserved%n", done, articles);
-			}
-		})).process(skus, this.client::reserve);
-		String line = String.format(
-				"batch job: %d articles in %d ms, %d reserved, %d failed; %d refused reservations retried "
-						+ "(%d calls to the service)",
-				articles, result.elapsed().toMillis(), result.succeeded(), result.failed(),
-				this.service.refusedReservations(), this.service.reservations());
-		this.out.println(line);
-		return line;
 	}
 
 	private String priceOf(String sku) {
@@ -135,8 +141,122 @@ public class Tour implements ApplicationRunner {
 			return price.toPlainString();
 		}
 		catch (RuntimeException ex) {
-			return "n/a (" + ex.getCause().getClass().getSimpleName() + ")";
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			return "n/a (" + cause.getClass().getSimpleName() + ")";
 		}
+	}
+
+	/**
+	 * Check many articles at once: {@code @Bounded} keeps at most 4 checks in flight at
+	 * the downstream, and no caller thread waits.
+	 */
+	private void burst() {
+		long start = System.nanoTime();
+		List<CompletableFuture<Boolean>> checks = new ArrayList<>();
+		for (int i = 0; i < BURST; i++) {
+			checks.add(this.client.available("SKU-" + (i % LOOK_UPS + 1)));
+		}
+		long submitted = System.nanoTime();
+		long shipToday = checks.stream().map(CompletableFuture::join).filter(Boolean::booleanValue).count();
+		this.out.printf(
+				"%d checks submitted in %d ms, all answered in %d ms (%d ship today); "
+						+ "at most %d in flight at the downstream%n",
+				BURST, millisSince(start, submitted), millisSince(start, System.nanoTime()), shipToday,
+				this.service.maxChecksInFlight());
+	}
+
+	/**
+	 * Reserve thousands of articles with the BatchProcessor (options from
+	 * {@code async-utils.batch.*}) through the client's {@code @Retry} and
+	 * {@code @Throttle}, printing a progress line every 500 items.
+	 */
+	private BatchResult<String, String> batchJob() {
+		List<String> skus = new ArrayList<>(BATCH_ITEMS);
+		for (int i = 1; i <= BATCH_ITEMS; i++) {
+			skus.add("RES-" + i);
+		}
+		DownstreamProperties limits = this.service.limits();
+		ThrottleSettings throttle = this.throttles.get(InventoryClient.THROTTLE).settings();
+		long mostStarts = throttle.burst()
+				+ (long) Math.floor(throttle.rate() * limits.window().toNanos() / throttle.per().toNanos());
+		this.out.printf(Locale.ROOT,
+				"the downstream answers 429 to more than %d calls of an endpoint within %d ms;%n"
+						+ "throttle %s (%s per %d ms, burst %d) lets at most %d calls start within %d ms%n",
+				limits.limit(), limits.window().toMillis(), InventoryClient.THROTTLE, number(throttle.rate()),
+				throttle.per().toMillis(), throttle.burst(), mostStarts, limits.window().toMillis());
+		Counts atStart = counts();
+		long start = System.nanoTime();
+		AtomicInteger done = new AtomicInteger();
+		BatchResult<String, String> result = this.batchProcessor.with((options) -> options.onBatchComplete((batch) -> {
+			int previously = done.get();
+			int now = done.addAndGet(batch.outcomes().size());
+			if (now / PROGRESS_EVERY > previously / PROGRESS_EVERY || now == BATCH_ITEMS) {
+				progress(now, start, atStart);
+			}
+		})).process(skus, this.client::reserve);
+		this.out.printf(
+				"batch job done in %d ms: %d reserved, %d failed; the busiest %d ms at the downstream "
+						+ "saw %d calls of one endpoint%n",
+				result.elapsed().toMillis(), result.succeeded(), result.failed(), limits.window().toMillis(),
+				this.service.peakCallsInWindow());
+		return result;
+	}
+
+	private void progress(int done, long start, Counts atStart) {
+		long elapsed = System.nanoTime() - start;
+		Counts sofar = counts().minus(atStart);
+		this.out.printf(Locale.ROOT,
+				"  %,6d/%,d reserved  %5.1f s  %4.0f a second  waited for a permit %,d times, 429s %d%n", done,
+				BATCH_ITEMS, elapsed / 1e9, done / (elapsed / 1e9), sofar.throttleWaits, sofar.tooManyRequests);
+	}
+
+	private static String number(double value) {
+		return (value == Math.rint(value)) ? String.valueOf((long) value) : String.valueOf(value);
+	}
+
+	private static long millisSince(long start, long end) {
+		return (end - start) / 1_000_000;
+	}
+
+	private Counts counts() {
+		return new Counts(count("asyncutils.batch.items", "result", "success"),
+				count("asyncutils.batch.items", "result", "failure"), count("asyncutils.retry.retries"),
+				count("asyncutils.timeout.calls", "result", "timed_out"), count("asyncutils.throttle.wait"),
+				count("asyncutils.throttle.calls", "result", "rejected"),
+				count("asyncutils.bounded.calls", "result", "rejected"), count("asyncutils.fallback.calls"),
+				this.service.tooManyRequests());
+	}
+
+	/**
+	 * The count of a meter summed over every instance: the value of a counter, the number
+	 * of events of a timer.
+	 */
+	private long count(String name, String... tags) {
+		double total = 0;
+		for (Meter meter : this.meters.find(name).tags(tags).meters()) {
+			for (Measurement measurement : meter.measure()) {
+				if (measurement.getStatistic() == Statistic.COUNT) {
+					total += measurement.getValue();
+				}
+			}
+		}
+		return Math.round(total);
+	}
+
+	/**
+	 * The totals the summary is made of, at one moment.
+	 */
+	private record Counts(long itemsSucceeded, long itemsFailed, long retries, long timeouts, long throttleWaits,
+			long throttleRejections, long boundedRejections, long fallbacks, long tooManyRequests) {
+
+		Counts minus(Counts earlier) {
+			return new Counts(this.itemsSucceeded - earlier.itemsSucceeded, this.itemsFailed - earlier.itemsFailed,
+					this.retries - earlier.retries, this.timeouts - earlier.timeouts,
+					this.throttleWaits - earlier.throttleWaits, this.throttleRejections - earlier.throttleRejections,
+					this.boundedRejections - earlier.boundedRejections, this.fallbacks - earlier.fallbacks,
+					this.tooManyRequests - earlier.tooManyRequests);
+		}
+
 	}
 
 }

@@ -1,51 +1,197 @@
 package dev.asyncutils.samples;
 
-import java.util.List;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.json.JsonParserFactory;
 import org.springframework.boot.test.context.SpringBootTest;
-
-import dev.asyncutils.batch.BatchProcessor;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
+import org.springframework.test.context.ActiveProfiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the tour in a real application context and checks that every failure the flaky
- * service injects is absorbed by the guards: every article gets an answer.
+ * The sample application as a user runs it: the tour in a real application context
+ * without a web server, checked against the downstream's and the client's own counts; and
+ * the {@code server} profile ({@code --server}) with the actuator endpoints over real
+ * HTTP.
  */
-@SpringBootTest(properties = "sample.tour.enabled=false")
 class SampleApplicationTests {
 
-	@Autowired
-	private InventoryClient client;
+	/** Articles whose first reservation the downstream refuses (hash-determined). */
+	private static final int REFUSED_RESERVATIONS = 61;
 
-	@Autowired
-	private FlakyInventoryService service;
+	@Nested
+	@SpringBootTest(properties = "sample.tour.enabled=false")
+	@ExtendWith(OutputCaptureExtension.class)
+	class TourRun {
 
-	@Autowired
-	private BatchProcessor batchProcessor;
+		@Autowired
+		private Tour tour;
 
-	@Test
-	void everyArticleGetsAnAnswerDespiteInjectedFailures() {
-		List<String> lines = new Tour(this.client, this.service, this.batchProcessor).run(20);
-		assertThat(lines).hasSize(22).noneMatch((line) -> line.contains("failed:"));
-		assertThat(this.service.failures()).isPositive();
-		// 20 articles x 3 look-ups, plus retries
-		assertThat(this.service.calls()).isGreaterThan(60);
-		// the burst: @Bounded (max-concurrent 4) held at the downstream, every check made
-		assertThat(lines.get(20)).contains("100 concurrent availability checks");
-		assertThat(this.service.checks()).isEqualTo(100);
-		assertThat(this.service.maxChecksInFlight()).isEqualTo(4);
-		// the batch job: every article reserved, each refused first attempt retried once
-		assertThat(lines.get(21)).contains("3000 articles").contains("3000 reserved, 0 failed");
-		assertThat(this.service.refusedReservations()).isPositive();
-		assertThat(this.service.reservations()).isEqualTo(3_000 + this.service.refusedReservations());
-		// each hanging stock look-up hit its 300ms deadline and was cleaned up exactly
-		// once
-		assertThat(this.service.stockHangs()).isPositive();
-		assertThat(this.client.cleanups()).isEqualTo(this.service.stockHangs());
+		@Autowired
+		private FlakyInventoryService service;
+
+		@Autowired
+		private InventoryClient client;
+
+		@Autowired
+		private MeterRegistry meters;
+
+		@Autowired
+		private ApplicationContext context;
+
+		@Test
+		void keepsUnderTheDownstreamsRateLimitAndAccountsForEveryItem(CapturedOutput output) {
+			TourSummary summary = this.tour.run();
+
+			// the throttle kept every endpoint under the downstream's limit
+			assertThat(summary.tooManyRequests()).isZero();
+			assertThat(this.service.tooManyRequests()).isZero();
+			assertThat(summary.downstreamLimit()).isEqualTo(700);
+			assertThat(summary.peakCallsInWindow()).isPositive().isLessThan(summary.downstreamLimit());
+
+			// every batch item accounted for, and every one reserved
+			assertThat(summary.batchItems()).isEqualTo(3_000);
+			assertThat(summary.itemsProcessed()).isEqualTo(3_000);
+			assertThat(summary.itemsSucceeded() + summary.itemsFailed()).isEqualTo(3_000);
+			assertThat(summary.itemsSucceeded()).isEqualTo(3_000);
+			assertThat(summary.itemsFailed()).isZero();
+
+			// each refused reservation retried once, every attempt through the throttle
+			assertThat(this.service.refusedReservations()).isEqualTo(REFUSED_RESERVATIONS);
+			assertThat(this.service.reservations()).isEqualTo(3_000 + REFUSED_RESERVATIONS);
+			assertThat(count("asyncutils.retry.retries", "name", "reservations")).isEqualTo(REFUSED_RESERVATIONS);
+			assertThat(count("asyncutils.throttle.calls", "name", "inventory-api", "result", "permitted"))
+				.isEqualTo(100 + 3_000 + REFUSED_RESERVATIONS);
+
+			// the throttle really worked: calls waited for a permit, none was rejected
+			assertThat(summary.throttleWaits()).isPositive().isLessThanOrEqualTo(100 + 3_000 + REFUSED_RESERVATIONS);
+			assertThat(summary.throttleRejections()).isZero();
+
+			// the burst: 100 checks, all admitted by @Bounded, never more than 4 at once
+			assertThat(this.service.checks()).isEqualTo(100);
+			assertThat(this.service.maxChecksInFlight()).isEqualTo(4);
+			assertThat(count("asyncutils.bounded.calls", "name", "availability", "result", "permitted")).isEqualTo(100);
+			assertThat(summary.boundedRejections()).isZero();
+			assertThat(summary.rejections()).isZero();
+
+			// look-ups: 20 articles, 3 look-ups each (stock, price, description); every
+			// retry is one more call at the downstream
+			assertThat(this.service.failures()).isPositive();
+			assertThat(summary.retries()).isEqualTo(this.service.calls() - 60 + REFUSED_RESERVATIONS);
+			// every attempt either completed or timed out; every injected hang timed out
+			// (a slow machine may add some), and each timed-out stock look-up was cleaned
+			// up
+			assertThat(summary.timeouts() + count("asyncutils.timeout.calls", "result", "completed"))
+				.isEqualTo(this.service.calls());
+			assertThat(summary.timeouts()).isGreaterThanOrEqualTo(this.service.hangs()).isPositive();
+			assertThat(count("asyncutils.timeout.calls", "name", "InventoryClient.stock", "result", "timed_out"))
+				.isEqualTo(this.client.cleanups())
+				.isGreaterThanOrEqualTo(this.service.stockHangs());
+			// the fallback methods answered exactly as often as the meters say
+			assertThat(summary.fallbacks()).isEqualTo(this.client.fallbacks()).isPositive();
+
+			// printed: progress lines as the batch job goes, then the summary table
+			assertThat(output.getOut()).contains("     500/3,000 reserved", "   3,000/3,000 reserved")
+				.containsPattern("\\| tour summary \\(\\d+\\.\\d s\\)\\s+\\|")
+				.containsPattern("\\| batch items processed\\s+\\| 3000 of 3000 \\|")
+				.containsPattern("\\| retries\\s+@Retry\\s+\\|\\s+" + summary.retries() + " \\|")
+				.containsPattern("\\| throttle waits\\s+@Throttle\\s+\\|\\s+" + summary.throttleWaits() + " \\|")
+				.containsPattern("\\| rejections \\(throttle \\+ bounded\\)\\s+\\|\\s+0 \\(0 \\+ 0\\) \\|")
+				.containsPattern("\\| downstream: 429 Too Many Requests\\s+\\|\\s+0 \\|");
+			assertThat(this.tour.getExitCode()).isZero();
+
+			// no web server without --server
+			assertThat(this.context).isNotInstanceOf(WebServerApplicationContext.class);
+		}
+
+		private long count(String name, String... tags) {
+			return Math.round(this.meters.get(name)
+				.tags(tags)
+				.functionCounters()
+				.stream()
+				.mapToDouble(FunctionCounter::count)
+				.sum());
+		}
+
+	}
+
+	@Nested
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "sample.tour.enabled=false")
+	@ActiveProfiles(SampleApplication.SERVER_PROFILE)
+	class ServerProfile {
+
+		private static final HttpClient http = HttpClient.newHttpClient();
+
+		@Value("${local.server.port}")
+		private int port;
+
+		@Test
+		@SuppressWarnings("unchecked")
+		void listsTheSamplesInstancesAtTheAsyncUtilsEndpoint() throws Exception {
+			HttpResponse<String> response = get("/actuator/asyncutils");
+			assertThat(response.statusCode()).isEqualTo(200);
+			Map<String, Object> body = JsonParserFactory.getJsonParser().parseMap(response.body());
+			assertThat(body).containsOnlyKeys("throttles", "retries", "timeouts", "bounded", "fallbacks", "batch");
+			assertThat((Map<String, Object>) body.get("throttles")).containsOnlyKeys("inventory-api");
+			assertThat((Map<String, Object>) body.get("bounded")).containsOnlyKeys("availability");
+			assertThat((Map<String, Object>) body.get("retries")).containsOnlyKeys("inventory", "prices",
+					"reservations", "descriptions");
+			assertThat((Map<String, Object>) body.get("timeouts")).containsOnlyKeys("InventoryClient.stock",
+					"InventoryClient.price", "InventoryClient.describe");
+			assertThat((Map<String, Object>) body.get("fallbacks")).containsOnlyKeys("InventoryClient.stock",
+					"InventoryClient.describe");
+
+			// the settings of application.yml, merged
+			Map<String, Object> throttle = (Map<String, Object>) ((Map<String, Object>) body.get("throttles"))
+				.get("inventory-api");
+			assertThat((Map<String, Object>) throttle.get("settings")).containsEntry("rate", 500.0)
+				.containsEntry("per", "1s")
+				.containsEntry("burst", 25)
+				.containsEntry("maxWait", "5s");
+			Map<String, Object> price = (Map<String, Object>) ((Map<String, Object>) body.get("timeouts"))
+				.get("InventoryClient.price");
+			assertThat((Map<String, Object>) ((Map<String, Object>) price.get("methods"))
+				.get("InventoryClient.price(String)")).containsEntry("timeout", "200ms");
+			Map<String, Object> bounded = (Map<String, Object>) ((Map<String, Object>) body.get("bounded"))
+				.get("availability");
+			assertThat((Map<String, Object>) bounded.get("settings")).containsEntry("maxConcurrent", 4)
+				.containsEntry("maxWait", "10s")
+				.containsEntry("maxQueued", 500);
+		}
+
+		@Test
+		void exposesOneInstanceMetricsAndHealthButNothingElse() throws Exception {
+			HttpResponse<String> throttle = get("/actuator/asyncutils/inventory-api");
+			assertThat(throttle.statusCode()).isEqualTo(200);
+			assertThat(JsonParserFactory.getJsonParser().parseMap(throttle.body())).containsOnlyKeys("throttle");
+			assertThat(get("/actuator/asyncutils/no-such-instance").statusCode()).isEqualTo(404);
+			assertThat(get("/actuator/metrics/asyncutils.throttle.wait").statusCode()).isEqualTo(200);
+			assertThat(get("/actuator/health").statusCode()).isEqualTo(200);
+			assertThat(get("/actuator/env").statusCode()).isEqualTo(404);
+		}
+
+		private HttpResponse<String> get(String path) throws Exception {
+			return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).GET().build(),
+					HttpResponse.BodyHandlers.ofString());
+		}
+
 	}
 
 }
