@@ -47,6 +47,8 @@ final class BatchRun<T, R> {
 
 	static final String ITEM_TIMEOUT_NAME = "BatchProcessor.item";
 
+	private static final long NOT_STARTED = Long.MIN_VALUE;
+
 	private final BatchOptions options;
 
 	private final ItemWork<T, R> work;
@@ -433,7 +435,7 @@ final class BatchRun<T, R> {
 
 		volatile @Nullable BatchState previous;
 
-		private volatile long startedNanos;
+		private volatile long startedNanos = NOT_STARTED;
 
 		private volatile boolean started;
 
@@ -453,7 +455,6 @@ final class BatchRun<T, R> {
 				return;
 			}
 			this.previous = null;
-			this.startedNanos = System.nanoTime();
 			this.started = true;
 			for (ItemRun item : this.items) {
 				if (stopped) {
@@ -461,6 +462,11 @@ final class BatchRun<T, R> {
 				}
 				else {
 					item.attempt();
+				}
+				if (this.startedNanos == NOT_STARTED) {
+					// stamped once the first item is under way, so that the next batch's
+					// pause is at least the delay as the items themselves see it
+					this.startedNanos = System.nanoTime();
 				}
 			}
 		}
@@ -476,7 +482,8 @@ final class BatchRun<T, R> {
 				return false;
 			}
 			long delay = BatchRun.this.options.delayBetweenBatches().toNanos();
-			long wait = previous.started ? previous.startedNanos + delay - System.nanoTime() : delay;
+			long stamp = previous.startedNanos;
+			long wait = (stamp != NOT_STARTED) ? stamp + delay - System.nanoTime() : delay;
 			if (wait <= 0) {
 				return false;
 			}
