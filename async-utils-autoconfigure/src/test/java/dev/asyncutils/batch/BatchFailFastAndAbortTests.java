@@ -239,7 +239,13 @@ class BatchFailFastAndAbortTests {
 				.isSameAs(boom);
 			assertThat(BatchTestSupport.millisSince(start)).isLessThan(5_000);
 			sleep(100);
-			assertThat(submitted.get()).isEqualTo(submittedWhenThrown.get()).isBetween(8, 16);
+			// no batch starts after the callback threw; one whose launch was already
+			// under
+			// way on another thread (launches are one at a time) may still hand out the
+			// rest
+			// of its items, which are then cancelled
+			assertThat(submitted.get()).isBetween(submittedWhenThrown.get(), submittedWhenThrown.get() + 3)
+				.isBetween(8, 16);
 			assertThat(callbacks).containsExactly(0L, 1L);
 			// the items in flight when the callback threw were interrupted
 			awaitUntil(() -> interrupted.get() == started.get() - 8);
