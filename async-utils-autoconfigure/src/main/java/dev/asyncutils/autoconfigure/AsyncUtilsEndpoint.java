@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +21,7 @@ import dev.asyncutils.batch.DefaultBatchProcessor;
 import dev.asyncutils.bounded.BoundedLimiter;
 import dev.asyncutils.bounded.BoundedRegistry;
 import dev.asyncutils.bounded.BoundedSettings;
+import dev.asyncutils.core.InstanceCatalog;
 import dev.asyncutils.fallback.FallbackFeature;
 import dev.asyncutils.fallback.FallbackStats;
 import dev.asyncutils.retry.RetryFeature;
@@ -116,64 +118,40 @@ public class AsyncUtilsEndpoint {
 	}
 
 	private Map<String, Object> throttles(@Nullable String only) {
-		Map<String, Object> result = new LinkedHashMap<>();
 		ThrottleRegistry registry = this.throttles.getIfAvailable();
-		if (registry != null) {
-			registry.catalog().all().forEach((name, bucket) -> {
-				if (only == null || only.equals(name)) {
-					result.put(name, describe(bucket));
-				}
-			});
-		}
-		return result;
+		return list((registry != null) ? registry.catalog() : null, only, AsyncUtilsEndpoint::describe);
 	}
 
 	private Map<String, Object> bounded(@Nullable String only) {
-		Map<String, Object> result = new LinkedHashMap<>();
 		BoundedRegistry registry = this.bounded.getIfAvailable();
-		if (registry != null) {
-			registry.catalog().all().forEach((name, limiter) -> {
-				if (only == null || only.equals(name)) {
-					result.put(name, describe(limiter));
-				}
-			});
-		}
-		return result;
+		return list((registry != null) ? registry.catalog() : null, only, AsyncUtilsEndpoint::describe);
 	}
 
 	private Map<String, Object> retries(@Nullable String only) {
-		Map<String, Object> result = new LinkedHashMap<>();
 		RetryFeature feature = this.retry.getIfAvailable();
-		if (feature != null) {
-			feature.instances().all().forEach((name, stats) -> {
-				if (only == null || only.equals(name)) {
-					result.put(name, describe(stats));
-				}
-			});
-		}
-		return result;
+		return list((feature != null) ? feature.instances() : null, only, AsyncUtilsEndpoint::describe);
 	}
 
 	private Map<String, Object> timeouts(@Nullable String only) {
-		Map<String, Object> result = new LinkedHashMap<>();
 		TimeoutFeature feature = this.timeout.getIfAvailable();
-		if (feature != null) {
-			feature.instances().all().forEach((name, stats) -> {
-				if (only == null || only.equals(name)) {
-					result.put(name, describe(stats));
-				}
-			});
-		}
-		return result;
+		return list((feature != null) ? feature.instances() : null, only, AsyncUtilsEndpoint::describe);
 	}
 
 	private Map<String, Object> fallbacks(@Nullable String only) {
-		Map<String, Object> result = new LinkedHashMap<>();
 		FallbackFeature feature = this.fallback.getIfAvailable();
-		if (feature != null) {
-			feature.instances().all().forEach((name, stats) -> {
+		return list((feature != null) ? feature.instances() : null, only, AsyncUtilsEndpoint::describe);
+	}
+
+	/**
+	 * Describe the instances of a catalog, or only the one of a given name.
+	 */
+	private static <I> Map<String, Object> list(@Nullable InstanceCatalog<I> catalog, @Nullable String only,
+			Function<I, Map<String, Object>> describe) {
+		Map<String, Object> result = new LinkedHashMap<>();
+		if (catalog != null) {
+			catalog.all().forEach((name, instance) -> {
 				if (only == null || only.equals(name)) {
-					result.put(name, describe(stats));
+					result.put(name, describe.apply(instance));
 				}
 			});
 		}
