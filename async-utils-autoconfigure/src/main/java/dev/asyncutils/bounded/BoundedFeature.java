@@ -48,8 +48,7 @@ public class BoundedFeature implements PolicyFeature<Bounded> {
 
 	@Override
 	public Invoker decorate(MethodContext method, Bounded annotation, Invoker next) {
-		String name = annotation.name().isEmpty() ? method.defaultInstanceName()
-				: method.resolvePlaceholders(annotation.name());
+		String name = method.instanceName(annotation.name());
 		BoundedSettings settings = this.registry.resolve(method.settings(kind(), "Bounded", name), annotation);
 		BoundedLimiter limiter = this.registry.obtain(settings,
 				method.description() + " of bean '" + method.beanName() + "'");

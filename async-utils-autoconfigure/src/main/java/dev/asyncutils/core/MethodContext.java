@@ -100,6 +100,16 @@ public final class MethodContext {
 	}
 
 	/**
+	 * Return the instance name an annotation's {@code name} attribute gives, placeholders
+	 * resolved, or {@link #defaultInstanceName()} when it is unset.
+	 * @param nameAttribute the attribute's value, {@code ""} when unset
+	 * @return the instance name
+	 */
+	public String instanceName(String nameAttribute) {
+		return nameAttribute.isEmpty() ? defaultInstanceName() : resolvePlaceholders(nameAttribute);
+	}
+
+	/**
 	 * Return the method as {@code SimpleClassName.method(ParamType, ...)}, for messages.
 	 * @return the method description
 	 */

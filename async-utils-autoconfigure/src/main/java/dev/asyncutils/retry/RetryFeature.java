@@ -100,8 +100,7 @@ public class RetryFeature implements PolicyFeature<Retry> {
 	 * @return the validated settings
 	 */
 	RetrySettings resolve(MethodContext method, Retry annotation) {
-		String name = annotation.name().isEmpty() ? method.defaultInstanceName()
-				: method.resolvePlaceholders(annotation.name());
+		String name = method.instanceName(annotation.name());
 		Settings settings = method.settings(kind(), "Retry", name);
 		RetryProperties.Spec instance = this.properties.getInstances().get(name);
 		RetryProperties.Spec defaults = this.properties.getDefaults();

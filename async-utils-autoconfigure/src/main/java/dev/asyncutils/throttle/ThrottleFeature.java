@@ -48,8 +48,7 @@ public class ThrottleFeature implements PolicyFeature<Throttle> {
 
 	@Override
 	public Invoker decorate(MethodContext method, Throttle annotation, Invoker next) {
-		String name = annotation.name().isEmpty() ? method.defaultInstanceName()
-				: method.resolvePlaceholders(annotation.name());
+		String name = method.instanceName(annotation.name());
 		ThrottleSettings settings = this.registry.resolve(method.settings(kind(), "Throttle", name), annotation);
 		TokenBucket bucket = this.registry.obtain(settings,
 				method.description() + " of bean '" + method.beanName() + "'");

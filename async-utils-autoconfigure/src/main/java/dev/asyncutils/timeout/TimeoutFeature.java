@@ -82,8 +82,7 @@ public class TimeoutFeature implements PolicyFeature<Timeout> {
 	 * @return the validated settings
 	 */
 	TimeoutSettings resolve(MethodContext method, Timeout annotation) {
-		String name = annotation.name().isEmpty() ? method.defaultInstanceName()
-				: method.resolvePlaceholders(annotation.name());
+		String name = method.instanceName(annotation.name());
 		Settings settings = method.settings(kind(), "Timeout", name);
 		TimeoutProperties.Spec instance = this.properties.getInstances().get(name);
 		Setting<Duration> timeout = settings.pick("value", "duration",
