@@ -158,13 +158,9 @@ public final class Gather {
 
 	private static void cancelAll(Collection<? extends @Nullable CompletionStage<?>> stages) {
 		for (CompletionStage<?> stage : stages) {
-			cancel(stage);
+			// never throws: a stage that cannot be cancelled does not stop the others
+			Stages.cancel(stage);
 		}
-	}
-
-	private static void cancel(@Nullable CompletionStage<?> stage) {
-		// never throws: a stage that cannot be cancelled does not stop the others
-		Stages.cancel(stage);
 	}
 
 	@SuppressWarnings("unchecked")
@@ -251,7 +247,7 @@ public final class Gather {
 				this.started.set(index, stage);
 			}
 			if (this.result.isDone()) {
-				cancel(stage);
+				Stages.cancel(stage);
 				return;
 			}
 			stage.whenComplete((value, failure) -> {

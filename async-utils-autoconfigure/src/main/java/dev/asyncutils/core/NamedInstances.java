@@ -1,7 +1,5 @@
 package dev.asyncutils.core;
 
-import java.util.Collection;
-import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -18,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class NamedInstances<S, I> {
 
+	/** Who created each instance, with which settings: for detecting conflicts. */
 	private final Map<String, Entry<S, I>> instances = new ConcurrentHashMap<>();
 
 	private final InstanceCatalog<I> catalog = new InstanceCatalog<>();
@@ -46,8 +45,7 @@ public final class NamedInstances<S, I> {
 	 * @return the instance or {@code null}
 	 */
 	public @Nullable I find(String name) {
-		Entry<S, I> entry = this.instances.get(name);
-		return (entry != null) ? entry.instance() : null;
+		return this.catalog.find(name);
 	}
 
 	/**
@@ -55,9 +53,7 @@ public final class NamedInstances<S, I> {
 	 * @return the instances
 	 */
 	public Map<String, I> all() {
-		Map<String, I> all = new java.util.TreeMap<>();
-		this.instances.forEach((name, entry) -> all.put(name, entry.instance()));
-		return Collections.unmodifiableMap(all);
+		return this.catalog.all();
 	}
 
 	/**
@@ -66,14 +62,6 @@ public final class NamedInstances<S, I> {
 	 */
 	public InstanceCatalog<I> catalog() {
 		return this.catalog;
-	}
-
-	/**
-	 * Return the names of all instances.
-	 * @return the names
-	 */
-	public Collection<String> names() {
-		return Collections.unmodifiableSet(this.instances.keySet());
 	}
 
 	/**

@@ -142,12 +142,4 @@ final class RetryRun {
 		this.stats.succeeded(this.attempts);
 	}
 
-	/**
-	 * Return the number of attempts that failed so far.
-	 * @return the failed attempts
-	 */
-	int attempts() {
-		return this.attempts;
-	}
-
 }
