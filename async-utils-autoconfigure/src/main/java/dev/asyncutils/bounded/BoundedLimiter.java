@@ -33,6 +33,15 @@ import dev.asyncutils.BoundedRejectedException;
  */
 public final class BoundedLimiter {
 
+	/** Why a call is rejected when no slot is free and it may not wait. */
+	static final String NO_WAIT = "no free slot and max-wait is 0";
+
+	/** Why a call is rejected when the line is full. */
+	static final String QUEUE_FULL = "max-queued callers already wait";
+
+	/** Why a waiting call is rejected once its max-wait passed. */
+	static final String WAITED_TOO_LONG = "no slot within max-wait";
+
 	private final BoundedSettings settings;
 
 	private final long maxWaitNanos;
@@ -175,7 +184,7 @@ public final class BoundedLimiter {
 			return;
 		}
 		if (this.maxWaitNanos == 0) {
-			throw rejected("no free slot and max-wait is 0");
+			throw rejected(NO_WAIT);
 		}
 		ThreadWaiter waiter = new ThreadWaiter(Thread.currentThread());
 		int outcome = enqueue(waiter);
@@ -183,7 +192,7 @@ public final class BoundedLimiter {
 			return;
 		}
 		if (outcome == FULL) {
-			throw rejected("max-queued callers already wait");
+			throw rejected(QUEUE_FULL);
 		}
 		long deadline = (this.maxWaitNanos == Long.MAX_VALUE) ? 0 : System.nanoTime() + this.maxWaitNanos;
 		while (!waiter.isGranted()) {
@@ -194,7 +203,7 @@ public final class BoundedLimiter {
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
 					if (abandon(waiter)) {
-						throw rejected("no slot within max-wait");
+						throw rejected(WAITED_TOO_LONG);
 					}
 					return;
 				}

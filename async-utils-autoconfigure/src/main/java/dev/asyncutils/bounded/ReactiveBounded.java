@@ -58,7 +58,7 @@ final class ReactiveBounded {
 	private static Mono<BoundedLimiter.Waiter> slot(BoundedLimiter limiter, Scheduler scheduler) {
 		return Mono.create((sink) -> {
 			if (limiter.maxWaitNanos() == 0) {
-				sink.error(limiter.rejected("no free slot and max-wait is 0"));
+				sink.error(limiter.rejected(BoundedLimiter.NO_WAIT));
 				return;
 			}
 			SinkWaiter waiter = new SinkWaiter(sink, limiter, scheduler);
@@ -69,12 +69,12 @@ final class ReactiveBounded {
 				return;
 			}
 			if (outcome == BoundedLimiter.FULL) {
-				sink.error(limiter.rejected("max-queued callers already wait"));
+				sink.error(limiter.rejected(BoundedLimiter.QUEUE_FULL));
 				return;
 			}
 			Disposable timer = (limiter.maxWaitNanos() == Long.MAX_VALUE) ? null : scheduler.schedule(() -> {
 				if (limiter.abandon(waiter)) {
-					sink.error(limiter.rejected("no slot within max-wait"));
+					sink.error(limiter.rejected(BoundedLimiter.WAITED_TOO_LONG));
 				}
 			}, limiter.maxWaitNanos(), TimeUnit.NANOSECONDS);
 			sink.onCancel(() -> {

@@ -43,7 +43,7 @@ final class StageBoundedInvoker implements Invoker {
 		}
 		long maxWait = this.limiter.maxWaitNanos();
 		if (maxWait == 0) {
-			return CompletableFuture.failedFuture(this.limiter.rejected("no free slot and max-wait is 0"));
+			return CompletableFuture.failedFuture(this.limiter.rejected(BoundedLimiter.NO_WAIT));
 		}
 		StageWaiter waiter = new StageWaiter(call);
 		int outcome = this.limiter.enqueue(waiter);
@@ -51,7 +51,7 @@ final class StageBoundedInvoker implements Invoker {
 			return holdUntilComplete(call);
 		}
 		if (outcome == BoundedLimiter.FULL) {
-			return CompletableFuture.failedFuture(this.limiter.rejected("max-queued callers already wait"));
+			return CompletableFuture.failedFuture(this.limiter.rejected(BoundedLimiter.QUEUE_FULL));
 		}
 		waiter.watch(maxWait);
 		return waiter.result;
@@ -110,7 +110,7 @@ final class StageBoundedInvoker implements Invoker {
 		private void expire() {
 			BoundedLimiter limiter = StageBoundedInvoker.this.limiter;
 			if (limiter.abandon(this)) {
-				this.result.completeExceptionally(limiter.rejected("no slot within max-wait"));
+				this.result.completeExceptionally(limiter.rejected(BoundedLimiter.WAITED_TOO_LONG));
 			}
 		}
 

@@ -23,7 +23,7 @@ final class ReactiveThrottle {
 		return (call) -> Mono.defer(() -> {
 			long token = bucket.reserve();
 			if (token == TokenBucket.REJECTED) {
-				return Mono.error(bucket.rejected("the next permit is further away than max-wait"));
+				return Mono.error(bucket.rejected(TokenBucket.BEYOND_MAX_WAIT));
 			}
 			long wait = bucket.waitNanos(token, bucket.now());
 			if (wait == 0) {
@@ -39,7 +39,7 @@ final class ReactiveThrottle {
 		return (call) -> Flux.defer(() -> {
 			long token = bucket.reserve();
 			if (token == TokenBucket.REJECTED) {
-				return Flux.error(bucket.rejected("the next permit is further away than max-wait"));
+				return Flux.error(bucket.rejected(TokenBucket.BEYOND_MAX_WAIT));
 			}
 			long wait = bucket.waitNanos(token, bucket.now());
 			if (wait == 0) {

@@ -39,8 +39,7 @@ final class StageThrottleInvoker implements Invoker {
 	public Object invoke(Call call) {
 		long token = this.bucket.reserve();
 		if (token == TokenBucket.REJECTED) {
-			return CompletableFuture
-				.failedFuture(this.bucket.rejected("the next permit is further away than max-wait"));
+			return CompletableFuture.failedFuture(this.bucket.rejected(TokenBucket.BEYOND_MAX_WAIT));
 		}
 		long wait = this.bucket.waitNanos(token, this.bucket.now());
 		if (wait == 0) {

@@ -29,6 +29,9 @@ import dev.asyncutils.ThrottleRejectedException;
  */
 public final class TokenBucket {
 
+	/** Why a call is rejected when its permit would come later than its max-wait. */
+	static final String BEYOND_MAX_WAIT = "the next permit is further away than max-wait";
+
 	/** Returned by {@link #reserve(long)} when the permit would come too late. */
 	public static final long REJECTED = Long.MIN_VALUE;
 
@@ -173,7 +176,7 @@ public final class TokenBucket {
 	public void acquire() {
 		long token = reserve();
 		if (token == REJECTED) {
-			throw rejected("the next permit is further away than max-wait");
+			throw rejected(BEYOND_MAX_WAIT);
 		}
 		awaitPermit(token);
 	}
