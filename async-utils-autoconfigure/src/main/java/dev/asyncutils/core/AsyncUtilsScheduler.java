@@ -13,9 +13,10 @@ import org.springframework.beans.factory.DisposableBean;
 
 /**
  * The one scheduler behind every delay and deadline of async-utils: retry back-off of
- * asynchronous methods, deadlines of {@code @Timeout}, cleanup calls. Owned by the
- * application context, on daemon threads named {@code async-utils-scheduler-N}, shut down
- * with the context.
+ * asynchronous methods, waits for permits, cleanup calls, and (through its
+ * {@link DeadlineTimer}) the deadlines of {@code @Timeout}. Owned by the application
+ * context, on daemon threads named {@code async-utils-scheduler-N} (and one
+ * {@code async-utils-timer}), shut down with the context.
  *
  * <p>
  * Its threads only start work that is due; they never run a guarded method's body for a
@@ -24,6 +25,8 @@ import org.springframework.beans.factory.DisposableBean;
 public class AsyncUtilsScheduler implements DisposableBean {
 
 	private final ScheduledThreadPoolExecutor executor;
+
+	private final DeadlineTimer timer = new DeadlineTimer("async-utils-timer");
 
 	private volatile @Nullable Object reactorScheduler;
 
@@ -46,6 +49,15 @@ public class AsyncUtilsScheduler implements DisposableBean {
 	 */
 	public ScheduledExecutorService executor() {
 		return this.executor;
+	}
+
+	/**
+	 * Return the timer for deadlines that are usually met ({@code @Timeout}): cheaper
+	 * than {@link #executor()} for work that is almost always called off.
+	 * @return the deadline timer
+	 */
+	public DeadlineTimer timer() {
+		return this.timer;
 	}
 
 	/**
@@ -80,6 +92,7 @@ public class AsyncUtilsScheduler implements DisposableBean {
 
 	@Override
 	public void destroy() throws InterruptedException {
+		this.timer.stop();
 		this.executor.shutdownNow();
 		this.executor.awaitTermination(5, TimeUnit.SECONDS);
 	}

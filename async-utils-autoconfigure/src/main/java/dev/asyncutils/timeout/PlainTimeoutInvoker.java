@@ -1,22 +1,27 @@
 package dev.asyncutils.timeout;
 
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.TimeoutExceededException;
 import dev.asyncutils.core.Call;
+import dev.asyncutils.core.DeadlineTimer;
 import dev.asyncutils.core.Invoker;
 
 /**
  * {@code @Timeout} for plain methods: the method runs on the caller's thread; at the
- * deadline the scheduler interrupts that thread and calls the cleanup method. Once the
- * method returns or throws, a caller whose deadline passed gets
+ * deadline the timer interrupts that thread and the cleanup method runs on the scheduler.
+ * Once the method returns or throws, a caller whose deadline passed gets
  * {@link TimeoutExceededException} (whatever the method did with the interrupt), and the
  * interrupt flag is cleared, so no interrupt leaks to the thread's next task.
+ *
+ * <p>
+ * A call that finishes in time costs one small deadline object, one clock read and two
+ * compare-and-sets: nothing is cancelled or removed (see {@link DeadlineTimer}).
  */
 final class PlainTimeoutInvoker implements Invoker {
 
@@ -28,21 +33,24 @@ final class PlainTimeoutInvoker implements Invoker {
 
 	private final Invoker next;
 
-	private final ScheduledExecutorService scheduler;
+	private final DeadlineTimer timer;
 
-	PlainTimeoutInvoker(TimeoutSettings settings, TimeoutStats stats, Invoker next,
-			ScheduledExecutorService scheduler) {
+	private final Executor cleanupExecutor;
+
+	PlainTimeoutInvoker(TimeoutSettings settings, TimeoutStats stats, Invoker next, DeadlineTimer timer,
+			Executor cleanupExecutor) {
 		this.settings = settings;
 		this.stats = stats;
 		this.timeoutNanos = settings.timeout().toNanos();
 		this.next = next;
-		this.scheduler = scheduler;
+		this.timer = timer;
+		this.cleanupExecutor = cleanupExecutor;
 	}
 
 	@Override
 	public @Nullable Object invoke(Call call) throws Throwable {
-		Deadline deadline = new Deadline(Thread.currentThread(), call, this.settings.cleanup());
-		Future<?> timer = this.scheduler.schedule(deadline, this.timeoutNanos, TimeUnit.NANOSECONDS);
+		Deadline deadline = new Deadline(Thread.currentThread(), call);
+		this.timer.schedule(deadline, this.timeoutNanos);
 		Object result = null;
 		Throwable failure = null;
 		try {
@@ -52,7 +60,6 @@ final class PlainTimeoutInvoker implements Invoker {
 			failure = ex;
 		}
 		if (deadline.finishInTime()) {
-			timer.cancel(false);
 			this.stats.completed();
 			if (failure != null) {
 				throw failure;
@@ -70,12 +77,10 @@ final class PlainTimeoutInvoker implements Invoker {
 	}
 
 	/**
-	 * The deadline of one call. The caller and the scheduler race to move it out of
+	 * The deadline of one call. The caller and the timer race to move it out of
 	 * {@code RUNNING}: whoever wins decides whether the call timed out.
 	 */
-	private static final class Deadline extends AtomicInteger implements Runnable {
-
-		private static final long serialVersionUID = 1L;
+	private final class Deadline extends DeadlineTimer.Deadline implements Runnable {
 
 		private static final int RUNNING = 0;
 
@@ -85,30 +90,63 @@ final class PlainTimeoutInvoker implements Invoker {
 
 		private static final int FINISHED = 3;
 
-		private final transient Thread thread;
+		private static final VarHandle STATE;
 
-		private final transient Call call;
+		static {
+			try {
+				STATE = MethodHandles.lookup().findVarHandle(Deadline.class, "state", int.class);
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new ExceptionInInitializerError(ex);
+			}
+		}
 
-		private final transient @Nullable CleanupMethod cleanup;
+		private final Thread thread;
 
-		Deadline(Thread thread, Call call, @Nullable CleanupMethod cleanup) {
+		/** The call, until it finishes in time: not kept alive by a watched deadline. */
+		private @Nullable Call call;
+
+		@SuppressWarnings("unused")
+		private volatile int state;
+
+		Deadline(Thread thread, Call call) {
 			this.thread = thread;
 			this.call = call;
-			this.cleanup = cleanup;
 		}
 
 		@Override
-		public void run() {
-			if (compareAndSet(RUNNING, INTERRUPTING)) {
+		protected boolean isFinished() {
+			return this.state != RUNNING;
+		}
+
+		@Override
+		protected void expire() {
+			if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
 				try {
 					this.thread.interrupt();
 				}
 				finally {
-					set(INTERRUPTED);
+					this.state = INTERRUPTED;
 				}
-				if (this.cleanup != null) {
-					this.cleanup.run(this.call);
+				if (PlainTimeoutInvoker.this.settings.cleanup() != null) {
+					try {
+						PlainTimeoutInvoker.this.cleanupExecutor.execute(this);
+					}
+					catch (RejectedExecutionException ex) {
+						// shutting down: clean up here rather than not at all
+						run();
+					}
 				}
+			}
+		}
+
+		/** Runs the cleanup method, on the scheduler, after the deadline passed. */
+		@Override
+		public void run() {
+			CleanupMethod cleanup = PlainTimeoutInvoker.this.settings.cleanup();
+			Call call = this.call;
+			if (cleanup != null && call != null) {
+				cleanup.run(call);
 			}
 		}
 
@@ -117,15 +155,19 @@ final class PlainTimeoutInvoker implements Invoker {
 		 * @return {@code true} if it finished before the deadline
 		 */
 		boolean finishInTime() {
-			return compareAndSet(RUNNING, FINISHED);
+			if (STATE.compareAndSet(this, RUNNING, FINISHED)) {
+				this.call = null;
+				return true;
+			}
+			return false;
 		}
 
 		/**
-		 * Wait (briefly: the scheduler is between two statements) until the interrupt has
+		 * Wait (briefly: the timer is between two statements) until the interrupt has
 		 * been delivered, so that clearing the flag afterwards leaves none behind.
 		 */
 		void awaitInterruptDelivered() {
-			while (get() != INTERRUPTED) {
+			while (this.state != INTERRUPTED) {
 				Thread.onSpinWait();
 			}
 		}

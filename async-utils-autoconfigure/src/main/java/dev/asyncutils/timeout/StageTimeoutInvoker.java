@@ -1,17 +1,17 @@
 package dev.asyncutils.timeout;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Future;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.core.Call;
+import dev.asyncutils.core.DeadlineTimer;
 import dev.asyncutils.core.Failures;
 import dev.asyncutils.core.Invoker;
 import dev.asyncutils.core.Stages;
@@ -20,6 +20,10 @@ import dev.asyncutils.core.Stages;
  * {@code @Timeout} for {@code CompletionStage} methods: the returned stage fails with
  * {@link dev.asyncutils.TimeoutExceededException} at the deadline, without waiting for
  * the method's own stage, which is cancelled; the cleanup method runs once.
+ *
+ * <p>
+ * A method that returns a plain {@code CompletableFuture} already completed normally, in
+ * time, gets that very future back: nothing else is allocated but the deadline.
  */
 final class StageTimeoutInvoker implements Invoker {
 
@@ -31,76 +35,144 @@ final class StageTimeoutInvoker implements Invoker {
 
 	private final Invoker next;
 
-	private final ScheduledExecutorService scheduler;
+	private final DeadlineTimer timer;
 
-	StageTimeoutInvoker(TimeoutSettings settings, TimeoutStats stats, Invoker next,
-			ScheduledExecutorService scheduler) {
+	private final Executor executor;
+
+	StageTimeoutInvoker(TimeoutSettings settings, TimeoutStats stats, Invoker next, DeadlineTimer timer,
+			Executor executor) {
 		this.settings = settings;
 		this.stats = stats;
 		this.timeoutNanos = settings.timeout().toNanos();
 		this.next = next;
-		this.scheduler = scheduler;
+		this.timer = timer;
+		this.executor = executor;
 	}
 
 	@Override
 	public Object invoke(Call call) {
 		Deadline deadline = new Deadline(call);
-		try {
-			deadline.timer = this.scheduler.schedule(deadline, this.timeoutNanos, TimeUnit.NANOSECONDS);
-		}
-		catch (RejectedExecutionException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
+		this.timer.schedule(deadline, this.timeoutNanos);
 		CompletionStage<@Nullable Object> inner = Stages.invoke(this.next, call);
-		deadline.inner = inner;
-		if (deadline.isDecided()) {
-			// the deadline passed while the method was still returning its stage
-			Stages.cancel(inner);
+		// exactly CompletableFuture: a minimal stage (a subclass) throws on isDone()
+		if (inner.getClass() == CompletableFuture.class && ((CompletableFuture<?>) inner).isDone()
+				&& !((CompletableFuture<?>) inner).isCompletedExceptionally() && deadline.decide()) {
+			this.stats.completed();
+			return inner;
 		}
-		else {
-			inner.whenComplete(deadline);
-		}
-		return deadline.result;
+		return deadline.watch(inner);
 	}
 
 	/**
-	 * The deadline of one call and the stage handed to the caller.
+	 * The deadline of one call and, unless the method's stage was already complete, the
+	 * stage handed to the caller.
 	 */
-	private final class Deadline implements Runnable, BiConsumer<@Nullable Object, @Nullable Throwable> {
+	private final class Deadline extends DeadlineTimer.Deadline
+			implements Runnable, BiConsumer<@Nullable Object, @Nullable Throwable> {
 
-		final CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
+		private static final VarHandle DECIDED;
+
+		private static final VarHandle TIMED_OUT;
+
+		static {
+			try {
+				MethodHandles.Lookup lookup = MethodHandles.lookup();
+				DECIDED = lookup.findVarHandle(Deadline.class, "decided", boolean.class);
+				TIMED_OUT = lookup.findVarHandle(Deadline.class, "timedOut", boolean.class);
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new ExceptionInInitializerError(ex);
+			}
+		}
 
 		private final Call call;
 
-		volatile @Nullable Future<?> timer;
-
-		volatile @Nullable CompletionStage<?> inner;
-
 		/** Set once, by whichever comes first: the deadline or the inner completion. */
-		private final AtomicBoolean decided = new AtomicBoolean();
+		@SuppressWarnings("unused")
+		private volatile boolean decided;
+
+		/**
+		 * Claimed by whoever times the call out: the timer, or {@link #watch} when the
+		 * deadline passed before the method returned its stage.
+		 */
+		@SuppressWarnings("unused")
+		private volatile boolean timedOut;
+
+		private volatile @Nullable CompletableFuture<@Nullable Object> result;
+
+		private volatile @Nullable CompletionStage<?> inner;
 
 		Deadline(Call call) {
 			this.call = call;
-			this.result.whenComplete((value, failure) -> {
-				if (this.result.isCancelled()) {
-					cancelTimer();
+		}
+
+		boolean decide() {
+			return DECIDED.compareAndSet(this, false, true);
+		}
+
+		CompletableFuture<@Nullable Object> watch(CompletionStage<@Nullable Object> inner) {
+			CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
+			this.result = result;
+			this.inner = inner;
+			result.whenComplete((value, failure) -> {
+				if (result.isCancelled()) {
+					if (decide()) {
+						// called off by the caller: neither completed nor timed out
+						StageTimeoutInvoker.this.stats.completed();
+					}
 					Stages.cancel(this.inner);
 				}
 			});
+			if (this.decided) {
+				// the deadline passed while the method was still returning its stage
+				timeOut();
+			}
+			else {
+				inner.whenComplete(this);
+			}
+			return result;
 		}
 
 		@Override
+		protected boolean isFinished() {
+			return this.decided;
+		}
+
+		@Override
+		protected void expire() {
+			if (!decide()) {
+				return;
+			}
+			if (this.result == null) {
+				// still returning its stage: watch() times the call out, unless it set
+				// the result just now and missed the decision, hence timeOut()'s claim
+				return;
+			}
+			try {
+				StageTimeoutInvoker.this.executor.execute(this);
+			}
+			catch (RejectedExecutionException ex) {
+				run();
+			}
+		}
+
+		/** Times the call out, on the scheduler (never on the timer thread). */
+		@Override
 		public void run() {
-			if (!this.decided.compareAndSet(false, true)) {
+			timeOut();
+		}
+
+		private void timeOut() {
+			if (!TIMED_OUT.compareAndSet(this, false, true)) {
 				return;
 			}
 			StageTimeoutInvoker.this.stats.timedOut();
 			// cancel first, so that whatever the inner call held (a slot, a permit) is
-			// back
-			// before the caller sees the timeout
+			// back before the caller sees the timeout
 			Stages.cancel(this.inner);
 			TimeoutSettings settings = StageTimeoutInvoker.this.settings;
-			if (this.result.completeExceptionally(settings.exceeded())) {
+			CompletableFuture<@Nullable Object> result = this.result;
+			if (result != null && result.completeExceptionally(settings.exceeded())) {
 				CleanupMethod cleanup = settings.cleanup();
 				if (cleanup != null) {
 					cleanup.run(this.call);
@@ -110,27 +182,16 @@ final class StageTimeoutInvoker implements Invoker {
 
 		@Override
 		public void accept(@Nullable Object value, @Nullable Throwable failure) {
-			if (!this.decided.compareAndSet(false, true)) {
+			if (!decide()) {
 				return;
 			}
-			cancelTimer();
 			StageTimeoutInvoker.this.stats.completed();
+			CompletableFuture<@Nullable Object> result = this.result;
 			if (failure != null) {
-				this.result.completeExceptionally(Failures.unwrap(failure));
+				result.completeExceptionally(Failures.unwrap(failure));
 			}
 			else {
-				this.result.complete(value);
-			}
-		}
-
-		boolean isDecided() {
-			return this.decided.get() || this.result.isDone();
-		}
-
-		private void cancelTimer() {
-			Future<?> timer = this.timer;
-			if (timer != null) {
-				timer.cancel(false);
+				result.complete(value);
 			}
 		}
 

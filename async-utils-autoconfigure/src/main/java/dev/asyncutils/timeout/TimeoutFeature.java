@@ -58,8 +58,10 @@ public class TimeoutFeature implements PolicyFeature<Timeout> {
 		TimeoutStats stats = this.instances.obtain(settings.name(), (name) -> new TimeoutStats());
 		stats.method(method.description(), settings);
 		return switch (method.returnKind()) {
-			case PLAIN -> new PlainTimeoutInvoker(settings, stats, next, method.scheduler());
-			case COMPLETION_STAGE -> new StageTimeoutInvoker(settings, stats, next, method.scheduler());
+			case PLAIN -> new PlainTimeoutInvoker(settings, stats, next, method.asyncUtilsScheduler().timer(),
+					method.scheduler());
+			case COMPLETION_STAGE -> new StageTimeoutInvoker(settings, stats, next,
+					method.asyncUtilsScheduler().timer(), method.scheduler());
 			case MONO ->
 				ReactiveTimeout.mono(settings, stats, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
 			case FLUX ->
