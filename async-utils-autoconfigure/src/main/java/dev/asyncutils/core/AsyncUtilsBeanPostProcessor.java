@@ -134,6 +134,10 @@ public class AsyncUtilsBeanPostProcessor extends ProxyProcessorSupport
 					"is final and implements no interface, so no proxy can guard its methods; "
 							+ "make the class non-final or call it through an interface");
 		}
+		// learn, per method, whether the interceptor stays the last advice (advisors
+		// added later by other post-processors tell it too); an interceptor added to
+		// someone else's proxy above is never told, and always copies invocations
+		proxyFactory.addListener(interceptor);
 		return proxyFactory.getProxy(getProxyClassLoader());
 	}
 

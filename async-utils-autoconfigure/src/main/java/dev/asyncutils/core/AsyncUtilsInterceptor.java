@@ -1,6 +1,7 @@
 package dev.asyncutils.core;
 
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,6 +10,8 @@ import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.aop.framework.AdvisedSupport;
+import org.springframework.aop.framework.AdvisedSupportListener;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.BridgeMethodResolver;
 
@@ -16,7 +19,7 @@ import org.springframework.core.BridgeMethodResolver;
  * The interceptor of one bean: looks the invoked method's policy up (resolved at startup)
  * and runs its chain. No reflection and no parsing per call.
  */
-final class AsyncUtilsInterceptor implements MethodInterceptor {
+final class AsyncUtilsInterceptor implements MethodInterceptor, AdvisedSupportListener {
 
 	private final Class<?> beanClass;
 
@@ -35,7 +38,25 @@ final class AsyncUtilsInterceptor implements MethodInterceptor {
 		if (policy == null) {
 			return invocation.proceed();
 		}
-		return policy.invoker().invoke(new Call(invocation, policy.mode()));
+		return policy.invoker().invoke(new Call(invocation, policy.callMode()));
+	}
+
+	/**
+	 * The proxy this interceptor advises was created, or its advisors changed: note, per
+	 * method, whether this interceptor is the last advice of the chain.
+	 */
+	@Override
+	public void activated(AdvisedSupport advised) {
+		adviceChanged(advised);
+	}
+
+	@Override
+	public void adviceChanged(AdvisedSupport advised) {
+		Class<?> targetClass = advised.getTargetClass();
+		this.policies.forEach((method, policy) -> {
+			List<Object> chain = advised.getInterceptorsAndDynamicInterceptionAdvice(method, targetClass);
+			policy.lastInChain(!chain.isEmpty() && chain.get(chain.size() - 1) == this);
+		});
 	}
 
 	/**

@@ -15,7 +15,10 @@ import org.springframework.aop.ProxyMethodInvocation;
  * starts) keeps an unused copy of the AOP invocation taken before the first attempt, so
  * that every later attempt runs the rest of the proxy's interceptor chain again. The
  * first attempt uses the original invocation. Sequential re-invocation is safe from any
- * thread; reactive chains, whose subscriptions may overlap, never use the original.
+ * thread; reactive chains, whose subscriptions may overlap, never use the original. When
+ * our interceptor is the last advice of the chain, there is nothing left to re-run but
+ * the method, and sequential chains proceed with the original invocation every time,
+ * without a copy ({@link CallMode#REPEATABLE}).
  */
 public final class Call {
 
@@ -27,7 +30,8 @@ public final class Call {
 
 	Call(MethodInvocation invocation, CallMode mode) {
 		this.invocation = invocation;
-		if (mode == CallMode.SINGLE || !(invocation instanceof ProxyMethodInvocation proxyInvocation)) {
+		if (mode == CallMode.SINGLE || mode == CallMode.REPEATABLE
+				|| !(invocation instanceof ProxyMethodInvocation proxyInvocation)) {
 			this.pristine = null;
 		}
 		else {
@@ -88,6 +92,13 @@ public final class Call {
 
 		/** The method is invoked at most once per call. */
 		SINGLE,
+
+		/**
+		 * The method may be invoked several times, one after the other, and the
+		 * interceptor is the last advice of the chain: proceeding with the original
+		 * invocation again invokes just the method, so no copy is taken.
+		 */
+		REPEATABLE,
 
 		/** The method may be invoked several times, one after the other. */
 		SEQUENTIAL,

@@ -2,10 +2,51 @@ package dev.asyncutils.core;
 
 /**
  * The resolved policy chain of one method: built once at startup, used on every call.
- *
- * @param invoker the outermost link of the chain
- * @param mode how often and how concurrently the chain re-enters the method
  */
-record MethodPolicy(Invoker invoker, Call.CallMode mode) {
+final class MethodPolicy {
+
+	private final Invoker invoker;
+
+	private final Call.CallMode mode;
+
+	/**
+	 * Whether the interceptor is the last advice of this method's proxy chain, so that
+	 * proceeding with the caller's own invocation again re-runs nothing but the method,
+	 * and no pristine copy of the invocation is needed. Kept current by the proxy's
+	 * advice-changed notifications; {@code false} (copy) whenever unknown.
+	 */
+	private volatile boolean lastInChain;
+
+	/**
+	 * Create a policy.
+	 * @param invoker the outermost link of the chain
+	 * @param mode how often and how concurrently the chain re-enters the method
+	 */
+	MethodPolicy(Invoker invoker, Call.CallMode mode) {
+		this.invoker = invoker;
+		this.mode = mode;
+	}
+
+	Invoker invoker() {
+		return this.invoker;
+	}
+
+	Call.CallMode mode() {
+		return this.mode;
+	}
+
+	/**
+	 * Return how a call should treat its invocation.
+	 * @return the mode, {@link Call.CallMode#SINGLE} for a sequential chain that is the
+	 * last advice (re-proceeding the original invocation is then safe)
+	 */
+	Call.CallMode callMode() {
+		Call.CallMode mode = this.mode;
+		return (mode == Call.CallMode.SEQUENTIAL && this.lastInChain) ? Call.CallMode.REPEATABLE : mode;
+	}
+
+	void lastInChain(boolean lastInChain) {
+		this.lastInChain = lastInChain;
+	}
 
 }
