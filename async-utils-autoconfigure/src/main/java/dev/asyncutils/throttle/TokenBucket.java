@@ -104,7 +104,10 @@ public final class TokenBucket {
 	 * {@link #cancel(long)}), or {@link #REJECTED} without reserving anything
 	 */
 	public long reserve(long maxWaitNanos) {
-		long now = this.clock.getAsLong();
+		return reserve(maxWaitNanos, this.clock.getAsLong());
+	}
+
+	private long reserve(long maxWaitNanos, long now) {
 		while (true) {
 			long tat = (long) TAT.getVolatile(this);
 			long base = (tat - now > 0) ? tat : now;
@@ -174,11 +177,15 @@ public final class TokenBucket {
 	 * is then set)
 	 */
 	public void acquire() {
-		long token = reserve();
+		long now = this.clock.getAsLong();
+		long token = reserve(this.maxWaitNanos, now);
 		if (token == REJECTED) {
 			throw rejected(BEYOND_MAX_WAIT);
 		}
-		awaitPermit(token);
+		if (waitNanos(token, now) > 0) {
+			// due later: one more clock read, and sleep
+			awaitPermit(token);
+		}
 	}
 
 	/**

@@ -49,7 +49,9 @@ final class PlainTimeoutInvoker implements Invoker {
 
 	@Override
 	public @Nullable Object invoke(Call call) throws Throwable {
-		Deadline deadline = new Deadline(Thread.currentThread(), call);
+		// the call is kept only for a cleanup method: otherwise it need not outlive this
+		// frame, and the compiler may keep it off the heap
+		Deadline deadline = new Deadline(Thread.currentThread(), (this.settings.cleanup() != null) ? call : null);
 		this.timer.schedule(deadline, this.timeoutNanos);
 		Object result = null;
 		Throwable failure = null;
@@ -103,13 +105,16 @@ final class PlainTimeoutInvoker implements Invoker {
 
 		private final Thread thread;
 
-		/** The call, until it finishes in time: not kept alive by a watched deadline. */
+		/**
+		 * The call, for the cleanup method, until it finishes in time: not kept alive by
+		 * a watched deadline.
+		 */
 		private @Nullable Call call;
 
 		@SuppressWarnings("unused")
 		private volatile int state;
 
-		Deadline(Thread thread, Call call) {
+		Deadline(Thread thread, @Nullable Call call) {
 			this.thread = thread;
 			this.call = call;
 		}
