@@ -59,7 +59,12 @@ final class StageBoundedInvoker implements Invoker {
 
 	private CompletionStage<@Nullable Object> holdUntilComplete(Call call) {
 		CompletionStage<@Nullable Object> stage = Stages.invoke(this.next, call);
-		stage.whenComplete((value, failure) -> this.limiter.release());
+		if (Stages.isDoneNormally(stage)) {
+			this.limiter.release();
+		}
+		else {
+			stage.whenComplete((value, failure) -> this.limiter.release());
+		}
 		return stage;
 	}
 

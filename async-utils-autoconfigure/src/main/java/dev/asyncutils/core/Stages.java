@@ -37,6 +37,21 @@ public final class Stages {
 	}
 
 	/**
+	 * Return whether a stage is a plain {@link CompletableFuture} that already completed
+	 * normally: a guard can then hand it back as it is, without a stage of its own.
+	 * Subclasses are not trusted (a minimal stage throws on {@code isDone()}).
+	 * @param stage the stage a method returned
+	 * @return {@code true} if it is done with a value
+	 */
+	public static boolean isDoneNormally(CompletionStage<?> stage) {
+		if (stage.getClass() != CompletableFuture.class) {
+			return false;
+		}
+		CompletableFuture<?> future = (CompletableFuture<?>) stage;
+		return future.isDone() && !future.isCompletedExceptionally();
+	}
+
+	/**
 	 * Cancel a stage if it is a {@link Future} that can be cancelled. Never throws: a
 	 * stage that refuses cancellation (such as
 	 * {@link CompletableFuture#minimalCompletionStage()}, whose {@code cancel} throws

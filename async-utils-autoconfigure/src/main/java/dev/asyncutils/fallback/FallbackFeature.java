@@ -94,8 +94,12 @@ public class FallbackFeature implements PolicyFeature<Fallback> {
 
 		@Override
 		public Object invoke(Call call) {
-			CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
 			CompletionStage<@Nullable Object> inner = Stages.invoke(this.next, call);
+			if (Stages.isDoneNormally(inner)) {
+				// nothing can fail any more: no stage of our own
+				return inner;
+			}
+			CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
 			Stages.propagateCancellation(result, inner);
 			inner.whenComplete((value, error) -> {
 				if (error == null) {

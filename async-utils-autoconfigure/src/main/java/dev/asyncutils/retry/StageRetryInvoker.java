@@ -39,9 +39,16 @@ final class StageRetryInvoker implements Invoker {
 
 	@Override
 	public Object invoke(Call call) {
-		Attempts attempts = new Attempts(call);
+		long start = (this.settings.maxDurationNanos() > 0) ? System.nanoTime() : 0;
+		CompletionStage<@Nullable Object> first = Stages.invoke(this.next, call);
+		if (Stages.isDoneNormally(first)) {
+			// succeeded at once: nothing to watch, the method's own future is the answer
+			this.stats.succeeded(0);
+			return first;
+		}
+		Attempts attempts = new Attempts(call, start);
 		attempts.result.whenComplete(attempts::onResultDone);
-		attempts.run();
+		attempts.watch(first);
 		return attempts.result;
 	}
 
@@ -54,7 +61,7 @@ final class StageRetryInvoker implements Invoker {
 
 		private final Call call;
 
-		private final long start = System.nanoTime();
+		private final long start;
 
 		private @Nullable RetryRun run;
 
@@ -62,8 +69,9 @@ final class StageRetryInvoker implements Invoker {
 
 		private volatile @Nullable Future<?> pendingDelay;
 
-		Attempts(Call call) {
+		Attempts(Call call, long start) {
 			this.call = call;
+			this.start = start;
 		}
 
 		@Override
@@ -71,7 +79,10 @@ final class StageRetryInvoker implements Invoker {
 			if (this.result.isDone()) {
 				return;
 			}
-			CompletionStage<@Nullable Object> stage = Stages.invoke(StageRetryInvoker.this.next, this.call);
+			watch(Stages.invoke(StageRetryInvoker.this.next, this.call));
+		}
+
+		void watch(CompletionStage<@Nullable Object> stage) {
 			this.current = stage;
 			if (this.result.isDone()) {
 				Stages.cancel(stage);

@@ -37,11 +37,12 @@ final class StageThrottleInvoker implements Invoker {
 
 	@Override
 	public Object invoke(Call call) {
-		long token = this.bucket.reserve();
+		long now = this.bucket.now();
+		long token = this.bucket.reserve(this.bucket.maxWaitNanos(), now);
 		if (token == TokenBucket.REJECTED) {
 			return CompletableFuture.failedFuture(this.bucket.rejected(TokenBucket.BEYOND_MAX_WAIT));
 		}
-		long wait = this.bucket.waitNanos(token, this.bucket.now());
+		long wait = this.bucket.waitNanos(token, now);
 		if (wait == 0) {
 			return Stages.invoke(this.next, call);
 		}

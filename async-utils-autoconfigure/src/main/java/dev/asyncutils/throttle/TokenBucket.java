@@ -98,6 +98,14 @@ public final class TokenBucket {
 	}
 
 	/**
+	 * Return the longest a caller waits for a permit, as configured.
+	 * @return nanoseconds, {@link Long#MAX_VALUE} for no limit
+	 */
+	long maxWaitNanos() {
+		return this.maxWaitNanos;
+	}
+
+	/**
 	 * Reserve the next permit if it is free within {@code maxWaitNanos}.
 	 * @param maxWaitNanos the longest acceptable wait
 	 * @return a reservation token (pass it to {@link #waitNanos(long, long)} and
@@ -107,7 +115,14 @@ public final class TokenBucket {
 		return reserve(maxWaitNanos, this.clock.getAsLong());
 	}
 
-	private long reserve(long maxWaitNanos, long now) {
+	/**
+	 * Reserve the next permit if it is free within {@code maxWaitNanos}, as of a clock
+	 * reading the caller already has.
+	 * @param maxWaitNanos the longest acceptable wait
+	 * @param now the current time on the bucket's clock ({@link #now()})
+	 * @return a reservation token, or {@link #REJECTED} without reserving anything
+	 */
+	public long reserve(long maxWaitNanos, long now) {
 		while (true) {
 			long tat = (long) TAT.getVolatile(this);
 			long base = (tat - now > 0) ? tat : now;

@@ -54,9 +54,7 @@ final class StageTimeoutInvoker implements Invoker {
 		Deadline deadline = new Deadline(call);
 		this.timer.schedule(deadline, this.timeoutNanos);
 		CompletionStage<@Nullable Object> inner = Stages.invoke(this.next, call);
-		// exactly CompletableFuture: a minimal stage (a subclass) throws on isDone()
-		if (inner.getClass() == CompletableFuture.class && ((CompletableFuture<?>) inner).isDone()
-				&& !((CompletableFuture<?>) inner).isCompletedExceptionally() && deadline.decide()) {
+		if (Stages.isDoneNormally(inner) && deadline.decide()) {
 			this.stats.completed();
 			return inner;
 		}
