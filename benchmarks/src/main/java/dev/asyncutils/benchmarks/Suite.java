@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -52,7 +55,15 @@ public final class Suite {
 			if (allocation == null) {
 				allocation = result.getSecondaryResults().get("·" + ALLOCATION);
 			}
-			scores.put(name, new Score(primary.getScore(), primary.getScoreError(),
+			boolean lowerIsBetter = result.getParams().getMode() != Mode.Throughput;
+			double best = lowerIsBetter ? Double.MAX_VALUE : 0;
+			for (BenchmarkResult fork : result.getBenchmarkResults()) {
+				for (IterationResult iteration : fork.getIterationResults()) {
+					double score = iteration.getPrimaryResult().getScore();
+					best = lowerIsBetter ? Math.min(best, score) : Math.max(best, score);
+				}
+			}
+			scores.put(name, new Score(primary.getScore(), primary.getScoreError(), best,
 					(allocation != null) ? allocation.getScore() : Double.NaN));
 		}
 		StringBuilder out = new StringBuilder();
@@ -83,8 +94,9 @@ public final class Suite {
 			return;
 		}
 		out.append("### ").append(title).append("\n\n");
-		out.append("| benchmark | ns/op | ± | bytes/op | ns over the floor | bytes over the floor | x floor |\n");
-		out.append("|---|---:|---:|---:|---:|---:|---:|\n");
+		out.append("| benchmark | ns/op | ± | best iteration ns/op | bytes/op | ns over the floor "
+				+ "| best-iteration ns over the floor | bytes over the floor | x floor |\n");
+		out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 		for (String[] row : ROWS) {
 			Score score = scores.get(benchmark + "." + row[0]);
 			if (score == null) {
@@ -98,17 +110,23 @@ public final class Suite {
 				.append(" | ")
 				.append(Reports.fixed(score.error(), 1))
 				.append(" | ")
+				.append(Reports.fixed(score.best(), 1))
+				.append(" | ")
 				.append(Reports.fixed(score.bytes(), 0))
 				.append(" | ")
 				.append(isFloorOrDirect ? "—" : Reports.fixed(score.value() - floor.value(), 1))
+				.append(" | ")
+				.append(isFloorOrDirect ? "—" : Reports.fixed(score.best() - floor.best(), 1))
 				.append(" | ")
 				.append(isFloorOrDirect ? "—" : Reports.fixed(score.bytes() - floor.bytes(), 0))
 				.append(" | ")
 				.append(Reports.fixed(score.value() / floor.value(), 2))
 				.append(" |\n");
 		}
-		out.append("\nOurs against each peer's equivalent, ns over the floor (bytes over the floor):\n\n");
-		out.append("| ours | ns (B) | peer | ns (B) | peer / ours | who wins |\n|---|---:|---|---:|---:|---|\n");
+		out.append("\nOurs against each peer's equivalent: mean ns over the floor (best-iteration ns over the floor; "
+				+ "bytes over the floor):\n\n");
+		out.append("| ours | ns (best; B) | peer | ns (best; B) | peer / ours (mean) | who wins (mean) "
+				+ "| who wins (best iteration) | who allocates less |\n|---|---:|---|---:|---:|---|---|---|\n");
 		for (String[] match : MATCHES) {
 			Score ours = scores.get(benchmark + "." + match[0]);
 			if (ours == null) {
@@ -121,27 +139,45 @@ public final class Suite {
 				}
 				double oursOver = ours.value() - floor.value();
 				double peerOver = peer.value() - floor.value();
+				double oursBest = ours.best() - floor.best();
+				double peerBest = peer.best() - floor.best();
+				double oursBytes = ours.bytes() - floor.bytes();
+				double peerBytes = peer.bytes() - floor.bytes();
 				out.append("| ")
 					.append(label(match[0]))
 					.append(" | ")
 					.append(Reports.fixed(oursOver, 1))
 					.append(" (")
-					.append(Reports.fixed(ours.bytes() - floor.bytes(), 0))
+					.append(Reports.fixed(oursBest, 1))
+					.append("; ")
+					.append(Reports.fixed(oursBytes, 0))
 					.append(") | ")
 					.append(label(match[i]))
 					.append(" | ")
 					.append(Reports.fixed(peerOver, 1))
 					.append(" (")
-					.append(Reports.fixed(peer.bytes() - floor.bytes(), 0))
+					.append(Reports.fixed(peerBest, 1))
+					.append("; ")
+					.append(Reports.fixed(peerBytes, 0))
 					.append(") | ")
-					.append((oursOver > 0) ? Reports.fixed(peerOver / oursOver, 2) : "—")
+					.append((oursOver > 0 && peerOver > 0) ? Reports.fixed(peerOver / oursOver, 2) : "—")
 					.append(" | ")
-					.append((oursOver <= peerOver) ? "ours"
-							: "peer, by " + Reports.fixed(oursOver - peerOver, 1) + " ns")
+					.append(winner(oursOver, peerOver, " ns"))
+					.append(" | ")
+					.append(winner(oursBest, peerBest, " ns"))
+					.append(" | ")
+					.append(winner(oursBytes, peerBytes, " B"))
 					.append(" |\n");
 			}
 		}
 		out.append("\n");
+	}
+
+	private static String winner(double ours, double peer, String unit) {
+		if (ours == peer) {
+			return "tie";
+		}
+		return (ours < peer) ? "ours" : "peer, by " + Reports.fixed(ours - peer, 1) + unit;
 	}
 
 	private static String label(String key) {
@@ -174,8 +210,21 @@ public final class Suite {
 					bestName = Limiters.valueOf(limiter).label();
 				}
 			}
-			double ours = scores.get(method + "/OURS").value();
-			row.append(" | ").append(bestName).append(" | ").append(Reports.fixed(ours / best, 2)).append(" |\n");
+			Score ours = scores.get(method + "/OURS");
+			double bestPeerIteration = 0;
+			for (String limiter : limiters) {
+				Score score = scores.get(method + "/" + limiter);
+				if (score != null && !limiter.equals("OURS")) {
+					bestPeerIteration = Math.max(bestPeerIteration, score.best());
+				}
+			}
+			row.append(" | ")
+				.append(bestName)
+				.append(" | ")
+				.append(Reports.fixed(ours.value() / best, 2))
+				.append(" | ")
+				.append(Reports.fixed(ours.best() / bestPeerIteration, 2))
+				.append(" |\n");
 			rows.add(row.toString());
 		}
 		if (rows.isEmpty()) {
@@ -183,13 +232,22 @@ public final class Suite {
 		}
 		out.append("### Throttle under contention, one shared limiter, ops/µs (higher is better)\n\n");
 		out.append("| threads | async-utils TokenBucket | Resilience4j AtomicRateLimiter | Bucket4j local lock-free "
-				+ "| Guava RateLimiter | best peer | ours / best peer |\n");
-		out.append("|---:|---:|---:|---:|---:|---|---:|\n");
+				+ "| Guava RateLimiter | best peer (mean) | ours / best peer (mean) "
+				+ "| ours / best peer (best iterations) |\n");
+		out.append("|---:|---:|---:|---:|---:|---|---:|---:|\n");
 		rows.forEach(out::append);
 		out.append("\n");
 	}
 
-	record Score(double value, double error, double bytes) {
+	/**
+	 * One benchmark's result.
+	 *
+	 * @param value the mean score
+	 * @param error the 99.9% confidence half-width
+	 * @param best the best iteration (least disturbed by other load on a shared machine)
+	 * @param bytes the bytes allocated per operation
+	 */
+	record Score(double value, double error, double best, double bytes) {
 	}
 
 }
