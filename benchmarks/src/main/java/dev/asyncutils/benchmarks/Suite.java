@@ -71,6 +71,7 @@ public final class Suite {
 		overhead(out, scores, "StageOverheadBenchmark",
 				"Per-call overhead, method returning an already completed CompletableFuture (joined)");
 		contention(out, scores);
+		others(out, scores);
 		return out.toString();
 	}
 
@@ -171,6 +172,30 @@ public final class Suite {
 			}
 		}
 		out.append("\n");
+	}
+
+	/**
+	 * Every benchmark the tables above do not show (e.g. ones added later), as measured.
+	 */
+	private static void others(StringBuilder out, Map<String, Score> scores) {
+		List<String> rows = new ArrayList<>();
+		scores.forEach((name, score) -> {
+			boolean shown = name.startsWith("ThrottleContentionBenchmark.");
+			for (String[] row : ROWS) {
+				shown |= name.equals("PlainOverheadBenchmark." + row[0])
+						|| name.equals("StageOverheadBenchmark." + row[0]);
+			}
+			if (!shown) {
+				rows.add("| " + name + " | " + Reports.fixed(score.value(), 2) + " | " + Reports.fixed(score.error(), 2)
+						+ " | " + Reports.fixed(score.best(), 2) + " | " + Reports.fixed(score.bytes(), 0) + " |\n");
+			}
+		});
+		if (!rows.isEmpty()) {
+			out.append("### Other benchmarks (score in each benchmark's own unit)\n\n");
+			out.append("| benchmark | score | ± | best iteration | bytes/op |\n|---|---:|---:|---:|---:|\n");
+			rows.forEach(out::append);
+			out.append("\n");
+		}
 	}
 
 	private static String winner(double ours, double peer, String unit) {

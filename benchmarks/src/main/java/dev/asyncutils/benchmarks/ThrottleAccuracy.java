@@ -13,9 +13,12 @@ import java.util.function.BooleanSupplier;
  * in any 100 ms window, sliding over the grant timestamps (bound: 100 + 10).
  *
  * <p>
- * Arguments: the seconds per limiter (default 10), then optionally the limiters to run. A
- * timestamp is read right after a grant, so a thread descheduled between the two can
- * shift its grant later; the window count is an estimate within that jitter.
+ * Arguments: the seconds per limiter (default 10), then optionally the limiters to run.
+ * Every limiter first runs once unmeasured (up to 1 s) to warm the JIT up. The interval
+ * is from the limiter's creation to the deadline; grants stamped after the deadline (by a
+ * thread descheduled past it) are not counted. A timestamp is read right after a grant,
+ * so a thread descheduled between the two can shift its grant later; the window count is
+ * an estimate within that jitter.
  */
 public final class ThrottleAccuracy {
 
@@ -58,6 +61,11 @@ public final class ThrottleAccuracy {
 				+ "| max in any 100 ms | window bound | attempts |\n");
 		table.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
 		StringBuilder json = new StringBuilder("[");
+		// warm every limiter up first, so that the first one measured does not share the
+		// cores with the JIT compiling the others' code
+		for (Limiters limiter : limiters) {
+			measure(limiter, Math.min(1, seconds));
+		}
 		for (Limiters limiter : limiters) {
 			Result result = measure(limiter, seconds);
 			double bound = RATE * result.elapsedSeconds() + BURST;
@@ -113,7 +121,7 @@ public final class ThrottleAccuracy {
 		long[] attempts = new long[THREADS];
 		CountDownLatch ready = new CountDownLatch(THREADS);
 		CountDownLatch go = new CountDownLatch(1);
-		long[] window = new long[2];
+		long[] window = new long[1];
 		Thread[] threads = new Thread[THREADS];
 		for (int t = 0; t < THREADS; t++) {
 			int index = t;
@@ -156,18 +164,28 @@ public final class ThrottleAccuracy {
 		for (Thread thread : threads) {
 			thread.join();
 		}
-		window[1] = System.nanoTime();
+		// only grants stamped before the deadline count: a thread descheduled past it
+		// must
+		// not stretch the interval the bound is computed for
+		long deadline = window[0] + durationNanos;
 		int total = 0;
 		long tries = 0;
 		for (int t = 0; t < THREADS; t++) {
-			total += counts[t];
 			tries += attempts[t];
+			for (int i = 0; i < counts[t]; i++) {
+				if (stamps[t][i] - deadline < 0) {
+					total++;
+				}
+			}
 		}
 		long[] all = new long[total];
 		int at = 0;
 		for (int t = 0; t < THREADS; t++) {
-			System.arraycopy(stamps[t], 0, all, at, counts[t]);
-			at += counts[t];
+			for (int i = 0; i < counts[t]; i++) {
+				if (stamps[t][i] - deadline < 0) {
+					all[at++] = stamps[t][i];
+				}
+			}
 		}
 		Arrays.sort(all);
 		int maxInWindow = 0;
@@ -178,7 +196,7 @@ public final class ThrottleAccuracy {
 			}
 			maxInWindow = Math.max(maxInWindow, last - first + 1);
 		}
-		return new Result((window[1] - window[0]) / 1e9, total, maxInWindow, tries);
+		return new Result(durationNanos / 1e9, total, maxInWindow, tries);
 	}
 
 	record Result(double elapsedSeconds, int granted, int maxInWindow, long attempts) {
