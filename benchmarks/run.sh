@@ -25,6 +25,9 @@ started=$(date +%s)
 ./mvnw -q -B -pl benchmarks -am package -DskipTests
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 out=benchmarks/target/results
+mkdir -p "$out"
+marker="$out/.run-started"
+touch "$marker"
 run_jmh=true run_mains=true
 if [ "$filter" = mains ]; then run_jmh=false; elif [ -n "$filter" ]; then run_mains=false; fi
 echo "JDK: $(java -version 2>&1 | head -1); cores: $(nproc); mode: $mode"
@@ -43,12 +46,12 @@ fi
 echo
 echo "================ summary ($mode, $(( $(date +%s) - started )) s) ================"
 for fragment in jmh-summary throttle-accuracy bounded-waiters batch-throughput batch-stream-memory; do
-	if [ -f "$out/$fragment.md" ]; then
+	if [ "$out/$fragment.md" -nt "$marker" ]; then
 		cat "$out/$fragment.md"
 		echo
 	fi
 done
-if [ -f benchmarks/target/contention-refusals.txt ]; then
+if [ benchmarks/target/contention-refusals.txt -nt "$marker" ]; then
 	echo "Permits refused in the contention benchmark (the bucket was never near empty):"
 	cat benchmarks/target/contention-refusals.txt
 fi
