@@ -116,7 +116,7 @@ public final class BoundedWaiters {
 
 	static Measured measure(IntFunction<CompletionStage<Integer>> calls, int callers, Gate gate, BoundedLimiter limiter)
 			throws InterruptedException {
-		@SuppressWarnings("unchecked")
+		@SuppressWarnings({ "unchecked", "rawtypes" })
 		CompletionStage<Integer>[] stages = new CompletionStage[callers];
 		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 		long before = heapAfterGc(memory);
