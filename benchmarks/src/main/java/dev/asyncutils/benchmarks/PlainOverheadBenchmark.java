@@ -2,157 +2,158 @@ package dev.asyncutils.benchmarks;
 
 import java.util.concurrent.TimeUnit;
 
-import org.aopalliance.intercept.MethodInterceptor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-
-import org.springframework.aop.framework.ProxyFactory;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * Per-call cost of each guard on a plain method, uncontended, permits and slots always
- * free: against the direct call and against the same bean behind a no-op Spring AOP
- * interceptor (the floor every proxy-based guard pays).
+ * free: the direct call, the floor (a no-op Spring AOP interceptor), each of our
+ * annotations alone and all five stacked, and the peers' equivalents on the same work.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class PlainOverheadBenchmark {
 
-	private ConfigurableApplicationContext context;
-
-	private Target direct;
-
-	private Target noOpProxy;
-
-	private Target guarded;
-
-	private int value;
-
-	/**
-	 * Start a Spring context with async-utils and build the comparison proxies.
-	 */
-	@Setup(Level.Trial)
-	public void start() {
-		SpringApplication application = new SpringApplication(App.class);
-		application.setWebApplicationType(WebApplicationType.NONE);
-		this.context = application.run("--logging.level.root=WARN", "--spring.main.banner-mode=off");
-		this.guarded = this.context.getBean(Target.class);
-		this.direct = new Target();
-		ProxyFactory proxyFactory = new ProxyFactory(new Target());
-		proxyFactory.setProxyTargetClass(true);
-		proxyFactory.addAdvice((MethodInterceptor) (invocation) -> invocation.proceed());
-		this.noOpProxy = (Target) proxyFactory.getProxy();
-	}
-
-	/**
-	 * Close the context.
-	 */
-	@TearDown(Level.Trial)
-	public void stop() {
-		this.context.close();
-	}
-
 	/**
 	 * The direct call.
+	 * @param floor the state
 	 * @return the result
 	 */
 	@Benchmark
-	public int direct() {
-		return this.direct.plain(this.value++);
+	public int direct(OverheadStates.Floor floor) {
+		return floor.direct.plain(floor.value++);
 	}
 
 	/**
 	 * The floor: a no-op interceptor on a CGLIB proxy.
+	 * @param floor the state
 	 * @return the result
 	 */
 	@Benchmark
-	public int noOpInterceptor() {
-		return this.noOpProxy.plain(this.value++);
+	public int noOpInterceptor(OverheadStates.Floor floor) {
+		return floor.noOp.plain(floor.value++);
 	}
 
 	/**
-	 * {@code @Retry} alone.
+	 * Our {@code @Retry} alone.
+	 * @param ours the state
 	 * @return the result
 	 */
 	@Benchmark
-	public int retry() {
-		return this.guarded.retry(this.value++);
+	public int retry(OverheadStates.Ours ours) {
+		return ours.target.retry(ours.value++);
 	}
 
 	/**
-	 * {@code @Timeout} alone.
+	 * Our {@code @Timeout} alone.
+	 * @param ours the state
 	 * @return the result
 	 */
 	@Benchmark
-	public int timeout() {
-		return this.guarded.timeout(this.value++);
+	public int timeout(OverheadStates.Ours ours) {
+		return ours.target.timeout(ours.value++);
 	}
 
 	/**
-	 * {@code @Throttle} alone.
+	 * Our {@code @Throttle} alone.
+	 * @param ours the state
 	 * @return the result
 	 */
 	@Benchmark
-	public int throttle() {
-		return this.guarded.throttle(this.value++);
+	public int throttle(OverheadStates.Ours ours) {
+		return ours.target.throttle(ours.value++);
 	}
 
 	/**
-	 * {@code @Bounded} alone.
+	 * Our {@code @Bounded} alone.
+	 * @param ours the state
 	 * @return the result
 	 */
 	@Benchmark
-	public int bounded() {
-		return this.guarded.bounded(this.value++);
+	public int bounded(OverheadStates.Ours ours) {
+		return ours.target.bounded(ours.value++);
 	}
 
 	/**
-	 * {@code @Fallback} alone.
+	 * Our {@code @Fallback} alone.
+	 * @param ours the state
 	 * @return the result
 	 */
 	@Benchmark
-	public int fallback() {
-		return this.guarded.fallback(this.value++);
+	public int fallback(OverheadStates.Ours ours) {
+		return ours.target.fallback(ours.value++);
 	}
 
 	/**
-	 * All five stacked.
+	 * All five of ours stacked.
+	 * @param ours the state
 	 * @return the result
 	 */
 	@Benchmark
-	public int allFive() {
-		return this.guarded.all(this.value++);
+	public int allFive(OverheadStates.Ours ours) {
+		return ours.target.all(ours.value++);
 	}
 
 	/**
-	 * The application the benchmarks run in.
+	 * Resilience4j's {@code @RateLimiter}.
+	 * @param r4j the state
+	 * @return the result
 	 */
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	public static class App {
+	@Benchmark
+	public int r4jRateLimiter(OverheadStates.Resilience4j r4j) {
+		return r4j.target.rateLimiter(r4j.value++);
+	}
 
-		/**
-		 * The guarded bean.
-		 * @return the bean
-		 */
-		@Bean
-		public Target target() {
-			return new Target();
-		}
+	/**
+	 * Resilience4j's {@code @Retry}.
+	 * @param r4j the state
+	 * @return the result
+	 */
+	@Benchmark
+	public int r4jRetry(OverheadStates.Resilience4j r4j) {
+		return r4j.target.retry(r4j.value++);
+	}
 
+	/**
+	 * Resilience4j's semaphore {@code @Bulkhead}.
+	 * @param r4j the state
+	 * @return the result
+	 */
+	@Benchmark
+	public int r4jBulkhead(OverheadStates.Resilience4j r4j) {
+		return r4j.target.bulkhead(r4j.value++);
+	}
+
+	/**
+	 * Resilience4j's three stacked.
+	 * @param r4j the state
+	 * @return the result
+	 */
+	@Benchmark
+	public int r4jAllThree(OverheadStates.Resilience4j r4j) {
+		return r4j.target.all(r4j.value++);
+	}
+
+	/**
+	 * Spring's {@code @Retryable}.
+	 * @param spring the state
+	 * @return the result
+	 */
+	@Benchmark
+	public int springRetryable(OverheadStates.SpringResilience spring) {
+		return spring.target.retryable(spring.value++);
+	}
+
+	/**
+	 * Spring's {@code @ConcurrencyLimit}.
+	 * @param spring the state
+	 * @return the result
+	 */
+	@Benchmark
+	public int springConcurrencyLimit(OverheadStates.SpringResilience spring) {
+		return spring.target.concurrencyLimit(spring.value++);
 	}
 
 }
