@@ -37,12 +37,14 @@ final class StageThrottleInvoker implements Invoker {
 
 	@Override
 	public Object invoke(Call call) {
-		long now = this.bucket.now();
-		long token = this.bucket.reserve(this.bucket.maxWaitNanos(), now);
+		long token = this.bucket.reserveUnlessFree(this.bucket.maxWaitNanos());
 		if (token == TokenBucket.REJECTED) {
 			return CompletableFuture.failedFuture(this.bucket.rejected(TokenBucket.BEYOND_MAX_WAIT));
 		}
-		long wait = this.bucket.waitNanos(token, now);
+		if (token == TokenBucket.FREE_NOW) {
+			return Stages.invoke(this.next, call);
+		}
+		long wait = this.bucket.waitNanos(token, this.bucket.now());
 		if (wait == 0) {
 			return Stages.invoke(this.next, call);
 		}

@@ -35,6 +35,9 @@ public final class TokenBucket {
 	/** Returned by {@link #reserve(long)} when the permit would come too late. */
 	public static final long REJECTED = Long.MIN_VALUE;
 
+	/** Returned by {@link #reserveUnlessFree(long)} when the permit is free at once. */
+	static final long FREE_NOW = Long.MIN_VALUE + 1;
+
 	private static final VarHandle TAT;
 
 	static {
@@ -112,19 +115,28 @@ public final class TokenBucket {
 	 * {@link #cancel(long)}), or {@link #REJECTED} without reserving anything
 	 */
 	public long reserve(long maxWaitNanos) {
-		return reserve(maxWaitNanos, this.clock.getAsLong());
+		return reserve(maxWaitNanos, false);
 	}
 
 	/**
-	 * Reserve the next permit if it is free within {@code maxWaitNanos}, as of a clock
-	 * reading the caller already has.
+	 * Like {@link #reserve(long)}, but answer {@link #FREE_NOW} instead of a token when
+	 * the permit is free at once: the caller then needs neither a second clock reading
+	 * nor a token to give back.
 	 * @param maxWaitNanos the longest acceptable wait
-	 * @param now the current time on the bucket's clock ({@link #now()})
-	 * @return a reservation token, or {@link #REJECTED} without reserving anything
+	 * @return {@link #FREE_NOW}, a reservation token for a permit due later, or
+	 * {@link #REJECTED}
 	 */
-	public long reserve(long maxWaitNanos, long now) {
+	long reserveUnlessFree(long maxWaitNanos) {
+		return reserve(maxWaitNanos, true);
+	}
+
+	private long reserve(long maxWaitNanos, boolean freeNowIfFree) {
 		while (true) {
 			long tat = (long) TAT.getVolatile(this);
+			// the clock is read after the state, on every pass: a reading older than
+			// the state could refuse a free permit, or date a permit back and so let
+			// later ones through early
+			long now = this.clock.getAsLong();
 			long base = (tat - now > 0) ? tat : now;
 			long wait = base - this.tolerance - now;
 			if (wait > maxWaitNanos) {
@@ -137,8 +149,9 @@ public final class TokenBucket {
 				if (wait > 0) {
 					this.waited.increment();
 					this.waitNanos.add(wait);
+					return next;
 				}
-				return next;
+				return freeNowIfFree ? FREE_NOW : next;
 			}
 		}
 	}
@@ -192,13 +205,11 @@ public final class TokenBucket {
 	 * is then set)
 	 */
 	public void acquire() {
-		long now = this.clock.getAsLong();
-		long token = reserve(this.maxWaitNanos, now);
+		long token = reserveUnlessFree(this.maxWaitNanos);
 		if (token == REJECTED) {
 			throw rejected(BEYOND_MAX_WAIT);
 		}
-		if (waitNanos(token, now) > 0) {
-			// due later: one more clock read, and sleep
+		if (token != FREE_NOW) {
 			awaitPermit(token);
 		}
 	}
