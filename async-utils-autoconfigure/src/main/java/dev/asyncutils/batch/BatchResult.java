@@ -23,16 +23,14 @@ public final class BatchResult<T, R> {
 
 	private final int failed;
 
-	BatchResult(List<ItemOutcome<T, R>> outcomes, Duration elapsed) {
+	/**
+	 * Create a result; the run counted the failed items as they ended (every outcome in
+	 * {@code outcomes} is counted there exactly once).
+	 */
+	BatchResult(List<ItemOutcome<T, R>> outcomes, Duration elapsed, long failed) {
 		this.outcomes = Collections.unmodifiableList(outcomes);
 		this.elapsed = elapsed;
-		int failed = 0;
-		for (ItemOutcome<T, R> outcome : outcomes) {
-			if (!outcome.isSuccess()) {
-				failed++;
-			}
-		}
-		this.failed = failed;
+		this.failed = (int) failed;
 	}
 
 	/**

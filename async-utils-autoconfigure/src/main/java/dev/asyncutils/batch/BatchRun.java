@@ -784,7 +784,12 @@ final class BatchRun<T, R> {
 
 		private static final int DONE = 3;
 
-		private transient volatile @Nullable Thread runner;
+		/**
+		 * The thread in the function. Plain: written before the CAS to RUNNING and
+		 * cleared before the CAS out of it, which publish it to a canceller that reads it
+		 * after its own CAS; a stale read costs at most an interrupt the worker clears.
+		 */
+		private transient @Nullable Thread runner;
 
 		DirectItem(BatchState batch, long index, T item) {
 			super(batch, index, item);

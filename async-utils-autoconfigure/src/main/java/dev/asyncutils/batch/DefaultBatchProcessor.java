@@ -67,7 +67,7 @@ public class DefaultBatchProcessor implements BatchProcessor, ApplicationListene
 				items.iterator(), size(items), collectInto(outcomes), true);
 		run.start();
 		await(run);
-		return new BatchResult<>(outcomes, Duration.ofNanos(run.elapsedNanos()));
+		return new BatchResult<>(outcomes, Duration.ofNanos(run.elapsedNanos()), run.failed());
 	}
 
 	@Override
@@ -82,7 +82,7 @@ public class DefaultBatchProcessor implements BatchProcessor, ApplicationListene
 				result.completeExceptionally(failure);
 			}
 			else {
-				result.complete(new BatchResult<>(outcomes, Duration.ofNanos(run.elapsedNanos())));
+				result.complete(new BatchResult<>(outcomes, Duration.ofNanos(run.elapsedNanos()), run.failed()));
 			}
 		});
 		result.whenComplete((value, failure) -> {
@@ -121,7 +121,7 @@ public class DefaultBatchProcessor implements BatchProcessor, ApplicationListene
 				collectInto(outcomes), true);
 		run.start();
 		await(run);
-		return new BatchResult<>(outcomes, Duration.ofNanos(run.elapsedNanos()));
+		return new BatchResult<>(outcomes, Duration.ofNanos(run.elapsedNanos()), run.failed());
 	}
 
 	@Override
