@@ -115,7 +115,7 @@ public class DefaultBatchProcessor implements BatchProcessor, ApplicationListene
 		int batchSize = this.options.batchSize();
 		long total = size(items);
 		long chunks = (total < 0) ? -1 : (total + batchSize - 1) / batchSize;
-		List<ItemOutcome<List<T>, List<R>>> outcomes = new ArrayList<>();
+		List<ItemOutcome<List<T>, List<R>>> outcomes = new ArrayList<>((chunks < 0) ? 16 : (int) chunks);
 		BatchRun<List<T>, List<R>> run = new BatchRun<>(perBatch, this.runtime,
 				ItemWork.blocking(fn, this.runtime.executor()), chunks(items.iterator(), batchSize), chunks,
 				collectInto(outcomes), true);
