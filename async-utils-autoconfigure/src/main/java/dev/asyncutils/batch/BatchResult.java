@@ -1,9 +1,11 @@
 package dev.asyncutils.batch;
 
 import java.time.Duration;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.RandomAccess;
 
 import org.jspecify.annotations.Nullable;
 
@@ -21,16 +23,14 @@ public final class BatchResult<T, R> {
 
 	private final int failed;
 
-	BatchResult(List<ItemOutcome<T, R>> outcomes, Duration elapsed) {
+	/**
+	 * Create a result; the run counted the failed items as they ended (every outcome in
+	 * {@code outcomes} is counted there exactly once).
+	 */
+	BatchResult(List<ItemOutcome<T, R>> outcomes, Duration elapsed, long failed) {
 		this.outcomes = Collections.unmodifiableList(outcomes);
 		this.elapsed = elapsed;
-		int failed = 0;
-		for (ItemOutcome<T, R> outcome : outcomes) {
-			if (!outcome.isSuccess()) {
-				failed++;
-			}
-		}
-		this.failed = failed;
+		this.failed = (int) failed;
 	}
 
 	/**
@@ -50,11 +50,7 @@ public final class BatchResult<T, R> {
 		if (this.failed > 0) {
 			throw new BatchFailedException(this);
 		}
-		List<@Nullable R> values = new ArrayList<>(this.outcomes.size());
-		for (ItemOutcome<T, R> outcome : this.outcomes) {
-			values.add(outcome.value());
-		}
-		return Collections.unmodifiableList(values);
+		return new Values<>(this.outcomes);
 	}
 
 	/**
@@ -101,6 +97,30 @@ public final class BatchResult<T, R> {
 	 */
 	public Duration elapsed() {
 		return this.elapsed;
+	}
+
+	/**
+	 * The values as a read-only view over the outcomes (which never change): no copy of a
+	 * million-item result.
+	 */
+	private static final class Values<R> extends AbstractList<@Nullable R> implements RandomAccess {
+
+		private final List<? extends ItemOutcome<?, R>> outcomes;
+
+		Values(List<? extends ItemOutcome<?, R>> outcomes) {
+			this.outcomes = outcomes;
+		}
+
+		@Override
+		public @Nullable R get(int index) {
+			return this.outcomes.get(index).value();
+		}
+
+		@Override
+		public int size() {
+			return this.outcomes.size();
+		}
+
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package dev.asyncutils.batch;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -52,6 +53,9 @@ final class BatchRun<T, R> {
 	private final BatchOptions options;
 
 	private final ItemWork<T, R> work;
+
+	/** Blocking work run by the items themselves, when there is no item timeout. */
+	private final ItemWork.@Nullable Blocking<T, R> direct;
 
 	private final Iterator<? extends T> source;
 
@@ -114,6 +118,8 @@ final class BatchRun<T, R> {
 		this.options = options;
 		this.runtime = runtime;
 		this.work = work;
+		this.direct = (work instanceof ItemWork.Blocking<T, R> blocking && options.itemTimeout() == null) ? blocking
+				: null;
 		this.source = source;
 		this.sink = sink;
 		this.drainOnStop = drainOnStop;
@@ -288,6 +294,11 @@ final class BatchRun<T, R> {
 	}
 
 	private void batchCompleted(BatchState batch) {
+		int failures = batch.failures.get();
+		int successes = batch.outcomes.length - failures;
+		this.succeeded.addAndGet(successes);
+		this.failed.addAndGet(failures);
+		this.runtime.itemsDone(successes, failures);
 		this.running.remove(batch);
 		this.lock.lock();
 		try {
@@ -401,9 +412,7 @@ final class BatchRun<T, R> {
 
 	private void deliverUnstarted(List<ItemOutcome<T, R>> outcomes) {
 		this.failed.addAndGet(outcomes.size());
-		for (int i = 0; i < outcomes.size(); i++) {
-			this.runtime.itemDone(false);
-		}
+		this.runtime.itemsDone(0, outcomes.size());
 		Batch<T, R> batch = new Batch<>(this.nextBatchIndex++, outcomes);
 		this.nextToDeliver++;
 		if (this.abort != null) {
@@ -419,15 +428,23 @@ final class BatchRun<T, R> {
 	}
 
 	/**
-	 * One batch in flight: its items' runs and how many are still unfinished.
+	 * One batch in flight: its items, their outcomes (one slot per item, in input order)
+	 * and how many items are still unfinished.
 	 */
 	private final class BatchState {
 
 		final long index;
 
-		final List<ItemRun> items;
+		final long firstItemIndex;
+
+		final List<Item> items;
+
+		final ItemOutcome<T, R>[] outcomes;
 
 		final AtomicInteger remaining;
+
+		/** Items that ended with a failure; read once the batch is complete. */
+		final AtomicInteger failures = new AtomicInteger();
 
 		long startAt;
 
@@ -439,12 +456,18 @@ final class BatchRun<T, R> {
 
 		private volatile boolean started;
 
+		@SuppressWarnings("unchecked")
 		BatchState(long index, long firstItemIndex, List<T> items) {
 			this.index = index;
+			this.firstItemIndex = firstItemIndex;
 			this.items = new ArrayList<>(items.size());
+			boolean direct = BatchRun.this.direct != null;
 			for (int i = 0; i < items.size(); i++) {
-				this.items.add(new ItemRun(this, firstItemIndex + i, items.get(i)));
+				long itemIndex = firstItemIndex + i;
+				this.items.add(direct ? new DirectItem(this, itemIndex, items.get(i))
+						: new ItemRun(this, itemIndex, items.get(i)));
 			}
+			this.outcomes = (ItemOutcome<T, R>[]) new ItemOutcome<?, ?>[items.size()];
 			this.remaining = new AtomicInteger(items.size());
 		}
 
@@ -456,7 +479,7 @@ final class BatchRun<T, R> {
 			}
 			this.previous = null;
 			this.started = true;
-			for (ItemRun item : this.items) {
+			for (Item item : this.items) {
 				if (stopped) {
 					item.finishCancelled();
 				}
@@ -499,40 +522,128 @@ final class BatchRun<T, R> {
 		void cancelItems() {
 			Future<?> timer = this.timer;
 			if (timer != null && !this.started && timer.cancel(false)) {
-				for (ItemRun item : this.items) {
+				for (Item item : this.items) {
 					item.finishCancelled();
 				}
 				return;
 			}
-			for (ItemRun item : this.items) {
+			for (Item item : this.items) {
 				item.cancel();
 			}
 		}
 
-		void itemDone() {
+		/**
+		 * Record an item's outcome; called exactly once per item, by the thread that
+		 * ended it. The last item completes the batch: the slot writes and failure counts
+		 * of every item happen before the final decrement.
+		 */
+		void itemDone(int slot, ItemOutcome<T, R> outcome) {
+			this.outcomes[slot] = outcome;
+			if (!outcome.isSuccess()) {
+				this.failures.incrementAndGet();
+			}
 			if (this.remaining.decrementAndGet() == 0) {
 				batchCompleted(this);
 			}
 		}
 
 		Batch<T, R> toBatch() {
-			List<ItemOutcome<T, R>> outcomes = new ArrayList<>(this.items.size());
-			for (ItemRun item : this.items) {
-				ItemOutcome<T, R> outcome = item.outcome;
-				if (outcome == null) {
-					throw new IllegalStateException("Item " + item.index + " has no outcome");
+			for (int i = 0; i < this.outcomes.length; i++) {
+				if (this.outcomes[i] == null) {
+					throw new IllegalStateException("Item " + (this.firstItemIndex + i) + " has no outcome");
 				}
-				outcomes.add(outcome);
 			}
-			return new Batch<>(this.index, outcomes);
+			return new Batch<>(this.index, Arrays.asList(this.outcomes));
 		}
 
 	}
 
 	/**
-	 * One item: its attempts and its single outcome.
+	 * One item of a batch: how it is attempted, cancelled and how its single outcome is
+	 * recorded. The state (the {@link AtomicInteger}) decides which thread ends the item.
 	 */
-	private final class ItemRun extends AtomicInteger {
+	private abstract class Item extends AtomicInteger {
+
+		private static final long serialVersionUID = 1L;
+
+		final transient BatchState batch;
+
+		final long index;
+
+		final transient T item;
+
+		int attempts;
+
+		transient @Nullable List<Throwable> earlier;
+
+		transient volatile @Nullable Future<?> pendingRetry;
+
+		Item(BatchState batch, long index, T item) {
+			this.batch = batch;
+			this.index = index;
+			this.item = item;
+		}
+
+		/**
+		 * Start the next attempt, unless the item has ended or the run is cancelled.
+		 */
+		abstract void attempt();
+
+		/**
+		 * Stop the attempt in flight and end the item as cancelled, unless it has ended.
+		 */
+		abstract void cancel();
+
+		/**
+		 * End an item that is not running as cancelled, unless it has ended.
+		 */
+		abstract void finishCancelled();
+
+		final void remember(Throwable failure) {
+			List<Throwable> earlier = this.earlier;
+			if (earlier == null) {
+				earlier = new ArrayList<>(2);
+				this.earlier = earlier;
+			}
+			earlier.add(failure);
+		}
+
+		final ItemOutcome<T, R> failureOutcome(Throwable failure) {
+			List<Throwable> earlier = this.earlier;
+			if (earlier != null) {
+				for (Throwable previous : earlier) {
+					Failures.suppress(failure, previous);
+				}
+			}
+			return ItemOutcome.failure(this.index, this.item, failure, this.attempts);
+		}
+
+		final ItemOutcome<T, R> cancelledOutcome() {
+			CancellationException reason = BatchRun.this.stopReason;
+			return ItemOutcome.failure(this.index, this.item,
+					(reason != null) ? reason : new CancellationException("cancelled"), this.attempts);
+		}
+
+		/**
+		 * Record the outcome; called once, by the thread that won the item's final state
+		 * change.
+		 */
+		final void record(ItemOutcome<T, R> outcome) {
+			if (!outcome.isSuccess() && BatchRun.this.options.failFast()
+					&& !(outcome.error() instanceof CancellationException)) {
+				stop(new CancellationException("not started: fail-fast after item " + this.index + " failed"));
+			}
+			this.batch.itemDone((int) (this.index - this.batch.firstItemIndex), outcome);
+		}
+
+	}
+
+	/**
+	 * An item whose attempts are {@link ItemWork.Attempt}s: asynchronous work, or
+	 * blocking work with an item timeout. Each attempt's result future (or its deadline)
+	 * decides.
+	 */
+	private final class ItemRun extends Item {
 
 		private static final long serialVersionUID = 1L;
 
@@ -540,28 +651,13 @@ final class BatchRun<T, R> {
 
 		private static final int DONE = 1;
 
-		private final transient BatchState batch;
-
-		final long index;
-
-		private final transient T item;
-
-		private int attempts;
-
-		private transient @Nullable List<Throwable> earlier;
-
 		private transient volatile ItemWork.@Nullable Attempt<R> current;
 
-		private transient volatile @Nullable Future<?> pendingRetry;
-
-		transient volatile @Nullable ItemOutcome<T, R> outcome;
-
 		ItemRun(BatchState batch, long index, T item) {
-			this.batch = batch;
-			this.index = index;
-			this.item = item;
+			super(batch, index, item);
 		}
 
+		@Override
 		void attempt() {
 			if (get() != RUNNING) {
 				return;
@@ -636,24 +732,10 @@ final class BatchRun<T, R> {
 					Failures.suppress(failure, ex);
 				}
 			}
-			List<Throwable> earlier = this.earlier;
-			if (earlier != null) {
-				for (Throwable previous : earlier) {
-					Failures.suppress(failure, previous);
-				}
-			}
-			finish(ItemOutcome.failure(this.index, this.item, failure, this.attempts));
+			finish(failureOutcome(failure));
 		}
 
-		private void remember(Throwable failure) {
-			List<Throwable> earlier = this.earlier;
-			if (earlier == null) {
-				earlier = new ArrayList<>(2);
-				this.earlier = earlier;
-			}
-			earlier.add(failure);
-		}
-
+		@Override
 		void cancel() {
 			Future<?> pendingRetry = this.pendingRetry;
 			if (pendingRetry != null) {
@@ -666,28 +748,181 @@ final class BatchRun<T, R> {
 			finishCancelled();
 		}
 
+		@Override
 		void finishCancelled() {
-			CancellationException reason = BatchRun.this.stopReason;
-			finish(ItemOutcome.failure(this.index, this.item,
-					(reason != null) ? reason : new CancellationException("cancelled"), this.attempts));
+			if (get() == RUNNING) {
+				finish(cancelledOutcome());
+			}
 		}
 
 		private void finish(ItemOutcome<T, R> outcome) {
-			if (!compareAndSet(RUNNING, DONE)) {
+			if (compareAndSet(RUNNING, DONE)) {
+				record(outcome);
+			}
+		}
+
+	}
+
+	/**
+	 * An item of blocking work without an item timeout: the item itself is the task on
+	 * the executor and calls the function directly, with no future or callback per
+	 * attempt. The state moves PENDING (queued, or waiting for a retry) to RUNNING (a
+	 * thread is in the function) and back, and once to DONE. Whoever moves it to DONE
+	 * records the outcome. A canceller that finds it RUNNING moves it to INTERRUPTING,
+	 * interrupts the thread, then sets DONE; the worker waits for that before clearing
+	 * its interrupt flag, so the interrupt never reaches the thread's next task.
+	 */
+	private final class DirectItem extends Item implements Runnable {
+
+		private static final long serialVersionUID = 1L;
+
+		private static final int PENDING = 0;
+
+		private static final int RUNNING = 1;
+
+		private static final int INTERRUPTING = 2;
+
+		private static final int DONE = 3;
+
+		/**
+		 * The thread in the function. Plain: written before the CAS to RUNNING and
+		 * cleared before the CAS out of it, which publish it to a canceller that reads it
+		 * after its own CAS; a stale read costs at most an interrupt the worker clears.
+		 */
+		private transient @Nullable Thread runner;
+
+		DirectItem(BatchState batch, long index, T item) {
+			super(batch, index, item);
+		}
+
+		@Override
+		void attempt() {
+			if (get() != PENDING) {
 				return;
 			}
-			this.outcome = outcome;
-			BatchRun.this.runtime.itemDone(outcome.isSuccess());
-			if (outcome.isSuccess()) {
-				BatchRun.this.succeeded.incrementAndGet();
+			if (BatchRun.this.cancelled) {
+				finishCancelled();
+				return;
 			}
-			else {
-				BatchRun.this.failed.incrementAndGet();
-				if (BatchRun.this.options.failFast() && !(outcome.error() instanceof CancellationException)) {
-					stop(new CancellationException("not started: fail-fast after item " + this.index + " failed"));
+			this.attempts++;
+			ItemWork.Blocking<T, R> direct = BatchRun.this.direct;
+			try {
+				direct.executor().execute(this);
+			}
+			catch (RejectedExecutionException ex) {
+				// no thread will run it: this thread settles the attempt
+				if (compareAndSet(PENDING, RUNNING)) {
+					settle(null, ex, false);
 				}
 			}
-			this.batch.itemDone();
+		}
+
+		@Override
+		public void run() {
+			this.runner = Thread.currentThread();
+			if (!compareAndSet(PENDING, RUNNING)) {
+				// ended (cancelled) while queued
+				this.runner = null;
+				return;
+			}
+			R value = null;
+			Throwable failure = null;
+			try {
+				value = BatchRun.this.direct.fn().apply(this.item);
+			}
+			catch (Throwable ex) {
+				failure = ex;
+			}
+			this.runner = null;
+			settle(value, failure, true);
+		}
+
+		/**
+		 * End the attempt; the caller holds RUNNING.
+		 */
+		private void settle(@Nullable R value, @Nullable Throwable failure, boolean onWorker) {
+			if (failure == null) {
+				if (compareAndSet(RUNNING, DONE)) {
+					record(ItemOutcome.success(this.index, this.item, value, this.attempts));
+					return;
+				}
+			}
+			else if (this.attempts < BatchRun.this.options.maxAttempts() && !BatchRun.this.cancelled) {
+				remember(failure);
+				if (compareAndSet(RUNNING, PENDING)) {
+					retry(failure);
+					return;
+				}
+			}
+			else if (compareAndSet(RUNNING, DONE)) {
+				record(failureOutcome(failure));
+				return;
+			}
+			// a canceller ended the item during the attempt
+			if (onWorker) {
+				while (get() == INTERRUPTING) {
+					Thread.onSpinWait();
+				}
+				Thread.interrupted();
+			}
+		}
+
+		private void retry(Throwable failure) {
+			long delay = BatchRun.this.options.retryDelayNanos(this.attempts);
+			if (delay <= 0) {
+				attempt();
+				return;
+			}
+			try {
+				this.pendingRetry = BatchRun.this.runtime.scheduler()
+					.schedule(this::attempt, delay, TimeUnit.NANOSECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				Failures.suppress(failure, ex);
+				if (compareAndSet(PENDING, DONE)) {
+					record(failureOutcome(failure));
+				}
+			}
+		}
+
+		@Override
+		void cancel() {
+			Future<?> pendingRetry = this.pendingRetry;
+			if (pendingRetry != null) {
+				pendingRetry.cancel(false);
+			}
+			while (true) {
+				int state = get();
+				if (state == PENDING) {
+					if (compareAndSet(PENDING, DONE)) {
+						record(cancelledOutcome());
+						return;
+					}
+				}
+				else if (state == RUNNING) {
+					if (compareAndSet(RUNNING, INTERRUPTING)) {
+						try {
+							Thread runner = this.runner;
+							if (runner != null) {
+								runner.interrupt();
+							}
+						}
+						finally {
+							set(DONE);
+						}
+						record(cancelledOutcome());
+						return;
+					}
+				}
+				else {
+					return;
+				}
+			}
+		}
+
+		@Override
+		void finishCancelled() {
+			cancel();
 		}
 
 	}
@@ -706,7 +941,7 @@ final class BatchRun<T, R> {
 
 		void unregister(BatchRun<?, ?> run);
 
-		void itemDone(boolean success);
+		void itemsDone(long succeeded, long failed);
 
 		void runDone(long nanos);
 

@@ -68,8 +68,13 @@ final class BatchRuntime implements BatchRun.Runtime {
 	}
 
 	@Override
-	public void itemDone(boolean success) {
-		((success) ? this.itemsSucceeded : this.itemsFailed).increment();
+	public void itemsDone(long succeeded, long failed) {
+		if (succeeded > 0) {
+			this.itemsSucceeded.add(succeeded);
+		}
+		if (failed > 0) {
+			this.itemsFailed.add(failed);
+		}
 	}
 
 	@Override

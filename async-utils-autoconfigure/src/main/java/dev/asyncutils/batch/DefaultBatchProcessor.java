@@ -67,7 +67,7 @@ public class DefaultBatchProcessor implements BatchProcessor, ApplicationListene
 				items.iterator(), size(items), collectInto(outcomes), true);
 		run.start();
 		await(run);
-		return new BatchResult<>(outcomes, Duration.ofNanos(run.elapsedNanos()));
+		return new BatchResult<>(outcomes, Duration.ofNanos(run.elapsedNanos()), run.failed());
 	}
 
 	@Override
@@ -82,7 +82,7 @@ public class DefaultBatchProcessor implements BatchProcessor, ApplicationListene
 				result.completeExceptionally(failure);
 			}
 			else {
-				result.complete(new BatchResult<>(outcomes, Duration.ofNanos(run.elapsedNanos())));
+				result.complete(new BatchResult<>(outcomes, Duration.ofNanos(run.elapsedNanos()), run.failed()));
 			}
 		});
 		result.whenComplete((value, failure) -> {
@@ -115,13 +115,13 @@ public class DefaultBatchProcessor implements BatchProcessor, ApplicationListene
 		int batchSize = this.options.batchSize();
 		long total = size(items);
 		long chunks = (total < 0) ? -1 : (total + batchSize - 1) / batchSize;
-		List<ItemOutcome<List<T>, List<R>>> outcomes = new ArrayList<>();
+		List<ItemOutcome<List<T>, List<R>>> outcomes = new ArrayList<>((chunks < 0) ? 16 : (int) chunks);
 		BatchRun<List<T>, List<R>> run = new BatchRun<>(perBatch, this.runtime,
 				ItemWork.blocking(fn, this.runtime.executor()), chunks(items.iterator(), batchSize), chunks,
 				collectInto(outcomes), true);
 		run.start();
 		await(run);
-		return new BatchResult<>(outcomes, Duration.ofNanos(run.elapsedNanos()));
+		return new BatchResult<>(outcomes, Duration.ofNanos(run.elapsedNanos()), run.failed());
 	}
 
 	@Override

@@ -56,17 +56,8 @@ interface ItemWork<T, R> {
 	 * @param executor the executor
 	 * @return the work
 	 */
-	static <T, R> ItemWork<T, R> blocking(ItemFunction<? super T, ? extends R> fn, Executor executor) {
-		return (item) -> {
-			BlockingAttempt<T, R> attempt = new BlockingAttempt<>(fn, item);
-			try {
-				executor.execute(attempt);
-			}
-			catch (RejectedExecutionException ex) {
-				attempt.result().completeExceptionally(ex);
-			}
-			return attempt;
-		};
+	static <T, R> Blocking<T, R> blocking(ItemFunction<? super T, ? extends R> fn, Executor executor) {
+		return new Blocking<>(fn, executor);
 	}
 
 	/**
@@ -101,6 +92,32 @@ interface ItemWork<T, R> {
 			});
 			return new AsyncAttempt<>(result, stage);
 		};
+	}
+
+	/**
+	 * Blocking work: each attempt is a task on the executor. Without an item timeout the
+	 * run skips {@link #start} and submits its own item objects that call {@link #fn}
+	 * directly (no future per attempt).
+	 *
+	 * @param <T> the item type
+	 * @param <R> the result type
+	 * @param fn the function
+	 * @param executor the executor
+	 */
+	record Blocking<T, R>(ItemFunction<? super T, ? extends R> fn, Executor executor) implements ItemWork<T, R> {
+
+		@Override
+		public Attempt<R> start(T item) {
+			BlockingAttempt<T, R> attempt = new BlockingAttempt<>(this.fn, item);
+			try {
+				this.executor.execute(attempt);
+			}
+			catch (RejectedExecutionException ex) {
+				attempt.result().completeExceptionally(ex);
+			}
+			return attempt;
+		}
+
 	}
 
 	/**
