@@ -34,6 +34,8 @@ final class Health {
 
 	private volatile long unhealthySince;
 
+	private volatile long healthySince = System.nanoTime();
+
 	Health(String kind, String name, OnFailure onFailure) {
 		this.instance = kind + " '" + name + "'";
 		this.onFailure = onFailure;
@@ -72,14 +74,24 @@ final class Health {
 
 	void succeeded() {
 		if (!this.healthy.get() && this.healthy.compareAndSet(false, true)) {
+			this.healthySince = System.nanoTime();
 			logger.info("async-utils " + this.instance + ": redis answers again after "
 					+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.unhealthySince)
 					+ " ms; back to the limit shared in redis");
 		}
 	}
 
-	void failed(Throwable cause) {
+	/**
+	 * Record a failed command.
+	 * @param cause what failed
+	 * @param sentAt when the command was sent: one sent before the last recovery (say,
+	 * queued while disconnected) does not make the backend unhealthy again
+	 */
+	void failed(Throwable cause, long sentAt) {
 		this.failures.increment();
+		if (sentAt - this.healthySince < 0) {
+			return;
+		}
 		if (this.healthy.get() && this.healthy.compareAndSet(true, false)) {
 			long now = System.nanoTime();
 			this.unhealthySince = now;

@@ -126,10 +126,11 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, Disposable
 		if (!health.shouldAsk()) {
 			return CompletableFuture.failedFuture(new BackendUnavailableException(health.unhealthyFor()));
 		}
+		long sentAt = System.nanoTime();
 		RedisClusterAsyncCommands<String, String> commands = this.commands;
 		if (commands == null) {
 			BackendUnavailableException ex = new BackendUnavailableException("not connected to redis");
-			health.failed(ex);
+			health.failed(ex, sentAt);
 			return CompletableFuture.failedFuture(ex);
 		}
 		CompletableFuture<T> result = new CompletableFuture<>();
@@ -137,7 +138,7 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, Disposable
 			BackendUnavailableException ex = new BackendUnavailableException(
 					"no answer from redis within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
 			if (result.completeExceptionally(ex)) {
-				health.failed(ex);
+				health.failed(ex, sentAt);
 			}
 		}, timeoutNanos, TimeUnit.NANOSECONDS);
 		CompletionStage<T> sent;
@@ -152,7 +153,7 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, Disposable
 			if (failure != null) {
 				BackendUnavailableException ex = new BackendUnavailableException("redis failed: " + failure, failure);
 				if (result.completeExceptionally(ex)) {
-					health.failed(ex);
+					health.failed(ex, sentAt);
 				}
 			}
 			else if (result.complete(value)) {
