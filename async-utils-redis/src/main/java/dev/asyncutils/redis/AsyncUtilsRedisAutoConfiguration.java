@@ -37,7 +37,7 @@ public final class AsyncUtilsRedisAutoConfiguration {
 				factory.start();
 			}
 			return factory.getRequiredNativeClient();
-		});
+		}, factory.getPhase() + 1);
 	}
 
 }

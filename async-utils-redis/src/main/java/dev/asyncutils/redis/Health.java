@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -36,9 +37,12 @@ final class Health {
 
 	private volatile long healthySince = System.nanoTime();
 
-	Health(String kind, String name, OnFailure onFailure) {
+	private final BooleanSupplier closed;
+
+	Health(String kind, String name, OnFailure onFailure, BooleanSupplier closed) {
 		this.instance = kind + " '" + name + "'";
 		this.onFailure = onFailure;
+		this.closed = closed;
 	}
 
 	boolean healthy() {
@@ -89,7 +93,8 @@ final class Health {
 	 */
 	void failed(Throwable cause, long sentAt) {
 		this.failures.increment();
-		if (sentAt - this.healthySince < 0) {
+		if (sentAt - this.healthySince < 0 || this.closed.getAsBoolean()) {
+			// older than the last recovery, or the application is shutting down
 			return;
 		}
 		if (this.healthy.get() && this.healthy.compareAndSet(true, false)) {

@@ -25,6 +25,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 
 import dev.asyncutils.backend.BackendUnavailableException;
 import dev.asyncutils.bounded.BoundedBackend;
@@ -45,9 +46,11 @@ import dev.asyncutils.throttle.ThrottleSettings;
  *
  * <p>
  * One daemon thread ({@code async-utils-redis}) runs command timeouts, connection
- * attempts and lease renewals.
+ * attempts and lease renewals. On shutdown the backend stops just before Spring Boot's
+ * connection factory (lifecycle phase one above it): renewals end, the connection closes,
+ * and calls still arriving follow their failure mode without logging an outage.
  */
-public class RedisBackend implements ThrottleBackend, BoundedBackend, DisposableBean {
+public class RedisBackend implements ThrottleBackend, BoundedBackend, SmartLifecycle, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RedisBackend.class);
 
@@ -76,13 +79,29 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, Disposable
 
 	private volatile boolean closed;
 
+	private volatile boolean running;
+
+	private final int phase;
+
 	/**
 	 * Create the backend.
 	 * @param client supplies the Lettuce client (a {@link RedisClient} or a
 	 * {@link RedisClusterClient}); asked when the first instance needs Redis
 	 */
 	public RedisBackend(Supplier<AbstractRedisClient> client) {
+		this(client, 1);
+	}
+
+	/**
+	 * Create the backend.
+	 * @param client supplies the Lettuce client (a {@link RedisClient} or a
+	 * {@link RedisClusterClient}); asked when the first instance needs Redis
+	 * @param phase the lifecycle phase: above the connection factory's, so that this
+	 * backend stops first
+	 */
+	public RedisBackend(Supplier<AbstractRedisClient> client, int phase) {
 		this.client = client;
+		this.phase = phase;
 		this.executor = new ScheduledThreadPoolExecutor(1, (task) -> {
 			Thread thread = new Thread(task, "async-utils-redis");
 			thread.setDaemon(true);
@@ -94,13 +113,13 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, Disposable
 	@Override
 	public RemoteThrottle throttle(ThrottleSettings settings) {
 		connect();
-		return new RedisThrottle(this, settings);
+		return new RedisThrottle(this, settings, this::isClosed);
 	}
 
 	@Override
 	public RemoteBounded bounded(BoundedSettings settings) {
 		connect();
-		return new RedisBounded(this, settings);
+		return new RedisBounded(this, settings, this::isClosed);
 	}
 
 	String newHolder() {
@@ -224,8 +243,36 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, Disposable
 		}
 	}
 
+	boolean isClosed() {
+		return this.closed;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		destroy();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return this.phase;
+	}
+
 	@Override
 	public void destroy() {
+		if (this.closed) {
+			return;
+		}
 		this.closed = true;
 		this.executor.shutdownNow();
 		StatefulConnection<String, String> connection = this.connection;

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import io.lettuce.core.ScriptOutputType;
 import org.apache.commons.logging.Log;
@@ -49,7 +50,7 @@ final class RedisBounded implements RemoteBounded {
 
 	private volatile int active;
 
-	RedisBounded(RedisBackend backend, BoundedSettings settings) {
+	RedisBounded(RedisBackend backend, BoundedSettings settings, BooleanSupplier closed) {
 		BackendSettings redis = settings.backend();
 		Duration leaseTime = (redis.leaseTime() != null) ? redis.leaseTime() : BackendSettings.DEFAULT_LEASE_TIME;
 		this.backend = backend;
@@ -58,7 +59,7 @@ final class RedisBounded implements RemoteBounded {
 		this.limit = Integer.toString(settings.maxConcurrent());
 		this.leaseMicros = Long.toString(TimeUnit.NANOSECONDS.toMicros(leaseTime.toNanos()));
 		this.timeoutNanos = redis.timeout().toNanos();
-		this.health = new Health("bounded", settings.name(), redis.onFailure());
+		this.health = new Health("bounded", settings.name(), redis.onFailure(), closed);
 		long renewEvery = leaseTime.toNanos() / 3;
 		backend.executor().scheduleWithFixedDelay(this::renew, renewEvery, renewEvery, TimeUnit.NANOSECONDS);
 	}
@@ -115,11 +116,15 @@ final class RedisBounded implements RemoteBounded {
 				(commands) -> RedisBackend.BOUNDED_RENEW.run(commands, ScriptOutputType.MULTI, this.keys, args), null)
 			.thenAccept((reply) -> {
 				this.active = (int) (long) (Long) reply.get(0);
-				if (reply.size() > 1) {
-					for (Object lost : reply.subList(1, reply.size())) {
-						this.held.remove(lost.toString());
+				int lost = 0;
+				for (Object holder : reply.subList(1, reply.size())) {
+					// a holder released since the renewal was sent is not lost
+					if (this.held.remove(holder.toString())) {
+						lost++;
 					}
-					logger.warn("async-utils bounded '" + this.name + "': the lease of " + (reply.size() - 1)
+				}
+				if (lost > 0) {
+					logger.warn("async-utils bounded '" + this.name + "': the lease of " + lost
 							+ " slot(s) ran out before renewal (redis lost them, or this process paused longer "
 							+ "than the lease time); their calls run on outside the limit");
 				}

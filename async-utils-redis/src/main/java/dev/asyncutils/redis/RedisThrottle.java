@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 import io.lettuce.core.ScriptOutputType;
 
@@ -31,14 +32,14 @@ final class RedisThrottle implements RemoteThrottle {
 
 	private volatile int available;
 
-	RedisThrottle(RedisBackend backend, ThrottleSettings settings) {
+	RedisThrottle(RedisBackend backend, ThrottleSettings settings, BooleanSupplier closed) {
 		BackendSettings redis = settings.backend();
 		this.backend = backend;
 		this.keys = new String[] { redis.keyPrefix() + "throttle:" + settings.name() };
 		// rounded up, like the local bucket: rounding never admits more
 		this.intervalMicros = Long.toString((settings.intervalNanos() + 999) / 1000);
 		this.burst = Integer.toString(settings.burst());
-		this.health = new Health("throttle", settings.name(), redis.onFailure());
+		this.health = new Health("throttle", settings.name(), redis.onFailure(), closed);
 		this.available = settings.burst();
 	}
 

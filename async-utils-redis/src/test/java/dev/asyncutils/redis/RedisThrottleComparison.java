@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +21,12 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.event.command.CommandStartedEvent;
 
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.asyncutils.annotation.Bounded;
+import dev.asyncutils.annotation.Throttle;
 import dev.asyncutils.backend.Backend;
 import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.OnFailure;
@@ -57,6 +64,7 @@ public final class RedisThrottleComparison {
 					threads, seconds, uri);
 			System.out.printf(Locale.ROOT, "%-10s %-26s %10s %10s %12s %12s %9s %9s %10s%n", "impl", "limit", "calls/s",
 					"permits", "bound", "over-admit", "cmd/call", "cmd/perm", "mean µs");
+			perCall(server);
 			for (double rate : new double[] { 1_000, 1_000_000 }) {
 				int burst = (rate > 10_000) ? 1_000_000 : 50;
 				for (String impl : List.of("lua", "bucket4j", "lua", "bucket4j")) {
@@ -64,6 +72,68 @@ public final class RedisThrottleComparison {
 				}
 			}
 		}
+	}
+
+	/**
+	 * The cost of one guarded call through the proxy, one caller thread, limits never
+	 * reached: local against redis backends.
+	 */
+	private static void perCall(RedisServer server) throws Exception {
+		for (String backend : List.of("local", "redis", "local", "redis")) {
+			try (ConfigurableApplicationContext context = new SpringApplicationBuilder(RedisTestSupport.RedisApp.class,
+					Guarded.class)
+				.web(WebApplicationType.NONE)
+				.logStartupInfo(false)
+				.properties("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + server.port(),
+						"async-utils.throttle.defaults.backend=" + backend,
+						"async-utils.bounded.defaults.backend=" + backend, "logging.level.root=warn",
+						"spring.main.banner-mode=off")
+				.run()) {
+				Guarded guarded = context.getBean(Guarded.class);
+				System.out.printf(Locale.ROOT,
+						"per call, %-5s backend: @Throttle plain %6.1f µs, stage %6.1f µs; "
+								+ "@Bounded plain %6.1f µs, stage %6.1f µs%n",
+						backend, time(guarded::throttled), time(() -> guarded.throttledStage().join()),
+						time(guarded::bounded), time(() -> guarded.boundedStage().join()));
+			}
+		}
+	}
+
+	private static double time(Runnable call) {
+		long warm = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+		while (System.nanoTime() < warm) {
+			call.run();
+		}
+		long calls = 0;
+		long begin = System.nanoTime();
+		long end = begin + TimeUnit.SECONDS.toNanos(2);
+		while (System.nanoTime() < end) {
+			call.run();
+			calls++;
+		}
+		return (System.nanoTime() - begin) / 1e3 / calls;
+	}
+
+	static class Guarded {
+
+		@Throttle(name = "t", rate = 1_000_000_000)
+		public void throttled() {
+		}
+
+		@Throttle(name = "t", rate = 1_000_000_000)
+		public CompletableFuture<Void> throttledStage() {
+			return CompletableFuture.completedFuture(null);
+		}
+
+		@Bounded(name = "b", value = 1000)
+		public void bounded() {
+		}
+
+		@Bounded(name = "b", value = 1000)
+		public CompletableFuture<Void> boundedStage() {
+			return CompletableFuture.completedFuture(null);
+		}
+
 	}
 
 	private static void run(String impl, RedisURI uri, double rate, int burst, int clients, int threads, int seconds)
