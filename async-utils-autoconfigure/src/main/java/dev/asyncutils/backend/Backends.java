@@ -38,7 +38,7 @@ public final class Backends {
 		if (!available.getAsBoolean()) {
 			throw settings.invalid(backend,
 					"needs the async-utils-redis module: add the dependency dev.asyncutils:async-utils-redis "
-							+ "(and configure the connection with spring.data.redis.*)");
+							+ "(it connects through Spring Boot's Lettuce connection, spring.data.redis.*)");
 		}
 		RedisSpec redis = (instance != null) ? instance.getRedis() : null;
 		Setting<String> keyPrefix = settings.pick("redis.keyPrefix", "redis.key-prefix",
