@@ -39,7 +39,12 @@ class RedisBoundedTests extends RedisTestSupport {
 				"async-utils.bounded.instances.shared.max-concurrent=" + limit,
 				"async-utils.bounded.instances.shared.max-wait=" + maxWait,
 				"async-utils.bounded.instances.shared.redis.lease-time=" + leaseTime,
-				"async-utils.bounded.instances.shared.redis.timeout=200ms");
+				"async-utils.bounded.instances.shared.redis.timeout=300ms",
+				// a command stalled on a loaded machine must reject, not fall back to a
+				// local
+				// limit (which would admit beyond the shared limit: that is what local
+				// means)
+				"async-utils.bounded.instances.shared.redis.on-failure=fail-closed");
 	}
 
 	@Test

@@ -62,10 +62,10 @@ class RedisFailureModeTests extends RedisTestSupport {
 				"async-utils.throttle.instances.t.rate=20", "async-utils.throttle.instances.t.burst=2",
 				"async-utils.throttle.instances.t.max-wait=300ms",
 				"async-utils.throttle.instances.t.redis.on-failure=" + mode,
-				"async-utils.throttle.instances.t.redis.timeout=100ms", "async-utils.bounded.instances.b.backend=redis",
+				"async-utils.throttle.instances.t.redis.timeout=200ms", "async-utils.bounded.instances.b.backend=redis",
 				"async-utils.bounded.instances.b.max-concurrent=2", "async-utils.bounded.instances.b.max-wait=300ms",
 				"async-utils.bounded.instances.b.redis.on-failure=" + mode,
-				"async-utils.bounded.instances.b.redis.timeout=100ms",
+				"async-utils.bounded.instances.b.redis.timeout=200ms",
 				"async-utils.bounded.instances.b.redis.lease-time=2s"));
 	}
 

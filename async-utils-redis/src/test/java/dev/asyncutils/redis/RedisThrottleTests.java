@@ -39,7 +39,13 @@ class RedisThrottleTests extends RedisTestSupport {
 		return props("async-utils.throttle.instances.shared.backend=redis",
 				"async-utils.throttle.instances.shared.rate=" + rate,
 				"async-utils.throttle.instances.shared.burst=" + burst,
-				"async-utils.throttle.instances.shared.max-wait=" + maxWait);
+				"async-utils.throttle.instances.shared.max-wait=" + maxWait,
+				// a command stalled on a loaded machine must reject, not fall back to a
+				// local
+				// bucket (which would admit beyond the shared bound: that is what local
+				// means)
+				"async-utils.throttle.instances.shared.redis.on-failure=fail-closed",
+				"async-utils.throttle.instances.shared.redis.timeout=2s");
 	}
 
 	@Test
