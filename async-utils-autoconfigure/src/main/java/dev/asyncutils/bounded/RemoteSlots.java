@@ -156,6 +156,11 @@ final class RemoteSlots {
 
 	private void attempt(Attempt attempt) {
 		if (attempt.result.isDone()) {
+			// cancelled while it waited: it leaves the line
+			if (attempt.queued) {
+				attempt.queued = false;
+				this.waiting.decrementAndGet();
+			}
 			return;
 		}
 		CompletableFuture<@Nullable String> answer;

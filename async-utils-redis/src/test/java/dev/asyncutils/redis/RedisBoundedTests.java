@@ -18,6 +18,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.asyncutils.BoundedRejectedException;
 import dev.asyncutils.annotation.Bounded;
+import dev.asyncutils.bounded.BoundedLimiter;
 import dev.asyncutils.bounded.BoundedRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -182,6 +183,50 @@ class RedisBoundedTests extends RedisTestSupport {
 		assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofMillis(1000));
 		release.complete(null);
 		held.join();
+	}
+
+	@Test
+	void aPlainWaiterInterruptedIsRejectedWithItsFlagSetAndTakesNoSlot() throws Exception {
+		Probe probe = new Probe();
+		ConfigurableApplicationContext context = start(probe, BEANS, shared("1", "10s", "5s"));
+		Guarded bean = context.getBean(Guarded.class);
+		BoundedLimiter limiter = context.getBean(BoundedRegistry.class).get("shared");
+		CountDownLatch holding = new CountDownLatch(1);
+		CompletableFuture<Void> release = new CompletableFuture<>();
+		CompletableFuture<Void> held = bean.holdUntil(holding, release).toCompletableFuture();
+		assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+		Thread waiter = new Thread(() -> {
+			try {
+				bean.plain(0);
+				outcome.complete(null);
+			}
+			catch (Throwable ex) {
+				outcome
+					.complete((Thread.currentThread().isInterrupted()) ? ex : new AssertionError("flag not set", ex));
+			}
+		});
+		waiter.start();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (limiter.waiting() == 0 && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
+		assertThat(limiter.waiting()).isOne();
+		waiter.interrupt();
+		assertThat(outcome.get(5, TimeUnit.SECONDS)).isInstanceOf(BoundedRejectedException.class)
+			.hasMessageContaining("interrupted");
+		// it left the line (at its next poll, within 100 ms)
+		while (limiter.waiting() != 0 && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
+		assertThat(limiter.waiting()).isZero();
+		release.complete(null);
+		held.join();
+		awaitNoHolder();
+		// only the holder ran; the interrupted waiter left nothing behind
+		assertThat(probe.admitted.get()).isOne();
+		bean.plain(0);
+		awaitNoHolder();
 	}
 
 	private static void awaitNoHolder() throws InterruptedException {

@@ -18,6 +18,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -80,6 +82,16 @@ class RedisFailureModeTests extends RedisTestSupport {
 		assertThat(outage.boundedRejected).isPositive();
 		assertThat(outage.boundedReasons).allSatisfy((reason) -> assertThat(reason).contains("redis"));
 		assertThat(outage.slowest).isLessThan(MAX_WAIT_NANOS + SLACK_NANOS);
+		// a Mono is rejected the same way, as an error signal
+		Guarded bean = context.getBean(Guarded.class);
+		StepVerifier.create(bean.throttledMono())
+			.expectErrorSatisfies(
+					(ex) -> assertThat(ex).isInstanceOf(ThrottleRejectedException.class).hasMessageContaining("redis"))
+			.verify(Duration.ofSeconds(5));
+		StepVerifier.create(bean.boundedMono())
+			.expectErrorSatisfies(
+					(ex) -> assertThat(ex).isInstanceOf(BoundedRejectedException.class).hasMessageContaining("redis"))
+			.verify(Duration.ofSeconds(5));
 		assertRecovers(context, output, "fail-closed");
 	}
 
@@ -93,6 +105,9 @@ class RedisFailureModeTests extends RedisTestSupport {
 		assertThat(outage.boundedRejected).isZero();
 		assertThat(outage.boundedMaxActive).isGreaterThan(2);
 		assertThat(outage.slowest).isLessThan(MAX_WAIT_NANOS + SLACK_NANOS);
+		Guarded bean = context.getBean(Guarded.class);
+		StepVerifier.create(bean.throttledMono()).expectNext("ran").verifyComplete();
+		StepVerifier.create(bean.boundedMono()).expectNext("ran").verifyComplete();
 		assertRecovers(context, output, "fail-open");
 	}
 
@@ -293,6 +308,16 @@ class RedisFailureModeTests extends RedisTestSupport {
 		@Throttle(name = "t")
 		public CompletableFuture<Void> throttledStage() {
 			return CompletableFuture.completedFuture(null);
+		}
+
+		@Throttle(name = "t")
+		public Mono<String> throttledMono() {
+			return Mono.just("ran");
+		}
+
+		@Bounded(name = "b")
+		public Mono<String> boundedMono() {
+			return Mono.just("ran");
 		}
 
 		@Bounded(name = "b")
