@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.asyncutils.BoundedRejectedException;
@@ -36,11 +37,14 @@ class RedisBoundedTests extends RedisTestSupport {
 	private static final Class<?>[] BEANS = { Guarded.class };
 
 	private static String[] shared(String limit, String maxWait, String leaseTime) {
+		// as long a command timeout as the lease time allows (a third of it, at most 1s):
+		// on a loaded machine a stalled command must not turn into a rejection
+		long timeout = Math.min(1000, DurationStyle.detectAndParse(leaseTime).toMillis() / 3);
 		return props("async-utils.bounded.instances.shared.backend=redis",
 				"async-utils.bounded.instances.shared.max-concurrent=" + limit,
 				"async-utils.bounded.instances.shared.max-wait=" + maxWait,
 				"async-utils.bounded.instances.shared.redis.lease-time=" + leaseTime,
-				"async-utils.bounded.instances.shared.redis.timeout=300ms",
+				"async-utils.bounded.instances.shared.redis.timeout=" + timeout + "ms",
 				// a command stalled on a loaded machine must reject, not fall back to a
 				// local
 				// limit (which would admit beyond the shared limit: that is what local
