@@ -26,6 +26,7 @@ import dev.asyncutils.annotation.Throttle;
 import dev.asyncutils.annotation.Timeout;
 import dev.asyncutils.batch.BatchProcessor;
 import dev.asyncutils.batch.DefaultBatchProcessor;
+import dev.asyncutils.bounded.BoundedBackend;
 import dev.asyncutils.bounded.BoundedFeature;
 import dev.asyncutils.bounded.BoundedRegistry;
 import dev.asyncutils.core.AsyncUtilsBeanPostProcessor;
@@ -33,6 +34,7 @@ import dev.asyncutils.core.AsyncUtilsScheduler;
 import dev.asyncutils.core.PolicyFeature;
 import dev.asyncutils.fallback.FallbackFeature;
 import dev.asyncutils.retry.RetryFeature;
+import dev.asyncutils.throttle.ThrottleBackend;
 import dev.asyncutils.throttle.ThrottleFeature;
 import dev.asyncutils.throttle.ThrottleRegistry;
 import dev.asyncutils.timeout.TimeoutFeature;
@@ -115,12 +117,14 @@ public final class AsyncUtilsAutoConfiguration {
 	/**
 	 * Every throttle bucket by name, for use without annotations too.
 	 * @param properties the properties
+	 * @param backend the remote backend, when a module such as async-utils-redis provides
+	 * one
 	 * @return the registry
 	 */
 	@Bean
 	@ConditionalOnMissingBean
-	ThrottleRegistry throttleRegistry(AsyncUtilsProperties properties) {
-		return new ThrottleRegistry(properties.getThrottle());
+	ThrottleRegistry throttleRegistry(AsyncUtilsProperties properties, ObjectProvider<ThrottleBackend> backend) {
+		return new ThrottleRegistry(properties.getThrottle(), System::nanoTime, backend::getIfAvailable);
 	}
 
 	/**
@@ -137,12 +141,14 @@ public final class AsyncUtilsAutoConfiguration {
 	/**
 	 * Every bounded limit by name, for use without annotations too.
 	 * @param properties the properties
+	 * @param backend the remote backend, when a module such as async-utils-redis provides
+	 * one
 	 * @return the registry
 	 */
 	@Bean
 	@ConditionalOnMissingBean
-	BoundedRegistry boundedRegistry(AsyncUtilsProperties properties) {
-		return new BoundedRegistry(properties.getBounded());
+	BoundedRegistry boundedRegistry(AsyncUtilsProperties properties, ObjectProvider<BoundedBackend> backend) {
+		return new BoundedRegistry(properties.getBounded(), backend::getIfAvailable);
 	}
 
 	/**

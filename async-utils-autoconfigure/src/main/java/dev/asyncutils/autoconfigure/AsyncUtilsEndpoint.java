@@ -14,6 +14,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
+import dev.asyncutils.backend.BackendSettings;
+import dev.asyncutils.backend.RemoteInstance;
 import dev.asyncutils.batch.BatchMeters;
 import dev.asyncutils.batch.BatchOptions;
 import dev.asyncutils.batch.BatchProcessor;
@@ -167,6 +169,7 @@ public class AsyncUtilsEndpoint {
 		effective.put("burst", settings.burst());
 		effective.put("maxWait", format(settings.maxWait()));
 		described.put("settings", effective);
+		describeBackend(described, settings.backend(), bucket.remote());
 		described.put("availablePermits", bucket.availablePermits());
 		described.put("waiting", bucket.waiting());
 		described.put("permitted", bucket.permittedCount());
@@ -182,12 +185,36 @@ public class AsyncUtilsEndpoint {
 		effective.put("maxWait", format(settings.maxWait()));
 		effective.put("maxQueued", (settings.maxQueued() != null) ? settings.maxQueued() : "unbounded");
 		described.put("settings", effective);
+		describeBackend(described, settings.backend(), limiter.remote());
 		described.put("limit", limiter.limit());
 		described.put("active", limiter.active());
 		described.put("waiting", limiter.waiting());
 		described.put("permitted", limiter.permittedCount());
 		described.put("rejected", limiter.rejectedCount());
 		return described;
+	}
+
+	/**
+	 * Add {@code backend} and, for a remote one, its settings and health under the
+	 * backend's name ({@code redis: {healthy: true, ...}}).
+	 */
+	private static void describeBackend(Map<String, Object> described, BackendSettings settings,
+			@Nullable RemoteInstance remote) {
+		described.put("backend", settings.backend().toString());
+		if (remote == null) {
+			return;
+		}
+		Map<String, Object> state = new LinkedHashMap<>();
+		state.put("healthy", remote.healthy());
+		state.put("failures", remote.failureCount());
+		state.put("onFailure", settings.onFailure().toString());
+		state.put("keyPrefix", settings.keyPrefix());
+		state.put("timeout", format(settings.timeout()));
+		if (settings.leaseTime() != null) {
+			state.put("leaseTime", format(settings.leaseTime()));
+		}
+		state.putAll(remote.describe());
+		described.put(settings.backend().toString(), state);
 	}
 
 	private static Map<String, Object> describe(RetryStats stats) {

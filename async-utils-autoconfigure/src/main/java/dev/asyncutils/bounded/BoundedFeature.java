@@ -52,6 +52,17 @@ public class BoundedFeature implements PolicyFeature<Bounded> {
 		BoundedSettings settings = this.registry.resolve(method.settings(kind(), "Bounded", name), annotation);
 		BoundedLimiter limiter = this.registry.obtain(settings,
 				method.description() + " of bean '" + method.beanName() + "'");
+		RemoteSlots remote = limiter.remoteSlots();
+		if (remote != null) {
+			return switch (method.returnKind()) {
+				case PLAIN -> RemoteBoundedInvokers.plain(remote, next);
+				case COMPLETION_STAGE -> RemoteBoundedInvokers.stage(remote, next, method.scheduler());
+				case MONO ->
+					ReactiveRemoteBounded.mono(remote, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
+				case FLUX ->
+					ReactiveRemoteBounded.flux(remote, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
+			};
+		}
 		return switch (method.returnKind()) {
 			case PLAIN -> new PlainBoundedInvoker(limiter, next);
 			case COMPLETION_STAGE -> new StageBoundedInvoker(limiter, next, method.scheduler());

@@ -9,6 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.BoundedRejectedException;
+import dev.asyncutils.backend.RemoteInstance;
 
 /**
  * At most {@code maxConcurrent} holders of a slot at once, with a first-come first-served
@@ -30,6 +31,13 @@ import dev.asyncutils.BoundedRejectedException;
  * This is also the programmatic twin of {@code @Bounded}: obtain the instance of a name
  * from {@link BoundedRegistry}, call {@link #acquire()} and {@link #release()} around any
  * code (in {@code try/finally}).
+ *
+ * <p>
+ * An instance with {@code backend: redis} keeps its slots in Redis, shared by every JVM
+ * that uses its name: {@link #acquire()}, {@link #tryAcquire()}, {@link #release()},
+ * {@link #active()}, {@link #availableSlots()} and the counters then speak for those
+ * shared slots ({@code active} as of the last answer from Redis), and {@link #waiting()}
+ * counts the waiters of this JVM.
  */
 public final class BoundedLimiter {
 
@@ -69,15 +77,51 @@ public final class BoundedLimiter {
 
 	private final LongAdder waited = new LongAdder();
 
+	private final @Nullable RemoteSlots remote;
+
 	/**
 	 * Create a limiter with every slot free.
 	 * @param settings the validated settings
 	 */
 	public BoundedLimiter(BoundedSettings settings) {
+		this(settings, null);
+	}
+
+	/**
+	 * Create a limiter with every slot free, backed by remote slots if given.
+	 * @param settings the validated settings
+	 * @param remote the slots in a remote store, {@code null} for a local instance
+	 */
+	public BoundedLimiter(BoundedSettings settings, @Nullable RemoteBounded remote) {
 		this.settings = settings;
 		this.maxWaitNanos = (settings.maxWait() != null) ? settings.maxWait().toNanos() : Long.MAX_VALUE;
 		this.maxQueued = (settings.maxQueued() != null) ? settings.maxQueued() : Integer.MAX_VALUE;
 		this.available = new AtomicInteger(settings.maxConcurrent());
+		this.remote = (remote != null) ? new RemoteSlots(this, remote) : null;
+	}
+
+	/**
+	 * Return the remote slots behind this instance.
+	 * @return the remote state, {@code null} for a local instance
+	 */
+	public @Nullable RemoteInstance remote() {
+		return (this.remote != null) ? this.remote.remote() : null;
+	}
+
+	/**
+	 * Return the calls of a remote instance, for the invokers.
+	 * @return the remote calls, {@code null} for a local instance
+	 */
+	@Nullable RemoteSlots remoteSlots() {
+		return this.remote;
+	}
+
+	void countPermitted(long waitNanos) {
+		this.permitted.increment();
+		if (waitNanos > 0) {
+			this.waited.increment();
+			this.waitNanos.add(waitNanos);
+		}
 	}
 
 	/**
@@ -101,6 +145,9 @@ public final class BoundedLimiter {
 	 * @return the active holders
 	 */
 	public int active() {
+		if (this.remote != null) {
+			return this.remote.remote().active();
+		}
 		return this.settings.maxConcurrent() - this.available.get();
 	}
 
@@ -109,6 +156,9 @@ public final class BoundedLimiter {
 	 * @return the free slots
 	 */
 	public int availableSlots() {
+		if (this.remote != null) {
+			return Math.max(0, this.settings.maxConcurrent() - this.remote.remote().active());
+		}
 		return this.available.get();
 	}
 
@@ -117,6 +167,9 @@ public final class BoundedLimiter {
 	 * @return the waiting callers
 	 */
 	public int waiting() {
+		if (this.remote != null) {
+			return this.remote.waiting();
+		}
 		return this.queued;
 	}
 
@@ -166,6 +219,17 @@ public final class BoundedLimiter {
 	 * @return {@code true} if a slot was taken; the caller must {@link #release()} it
 	 */
 	public boolean tryAcquire() {
+		if (this.remote != null) {
+			return this.remote.tryAcquireForCaller();
+		}
+		return tryAcquireLocal();
+	}
+
+	/**
+	 * Take a free slot of this JVM's limiter if there is one and nobody waits for it.
+	 * @return {@code true} if a slot was taken
+	 */
+	boolean tryAcquireLocal() {
 		if (this.waiting.get() != 0 || !takeFreeSlot()) {
 			return false;
 		}
@@ -180,6 +244,10 @@ public final class BoundedLimiter {
 	 * then set)
 	 */
 	public void acquire() {
+		if (this.remote != null) {
+			this.remote.acquireForCaller();
+			return;
+		}
 		if (tryAcquire()) {
 			return;
 		}
@@ -223,6 +291,17 @@ public final class BoundedLimiter {
 	 * Give a slot back; hands it to the first waiter, if any.
 	 */
 	public void release() {
+		if (this.remote != null) {
+			this.remote.releaseForCaller();
+			return;
+		}
+		releaseLocal();
+	}
+
+	/**
+	 * Give a slot of this JVM's limiter back.
+	 */
+	void releaseLocal() {
 		int now = this.available.incrementAndGet();
 		if (now > this.settings.maxConcurrent()) {
 			this.available.decrementAndGet();

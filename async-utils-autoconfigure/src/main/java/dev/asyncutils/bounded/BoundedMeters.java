@@ -7,6 +7,9 @@ import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import dev.asyncutils.backend.BackendMeters;
+import dev.asyncutils.backend.RemoteInstance;
+
 /**
  * The meters of a bounded instance, read from the limiter's own counters.
  */
@@ -50,6 +53,10 @@ public final class BoundedMeters {
 			.tag("name", name)
 			.description("Time the calls that had to wait in line waited for a slot")
 			.register(registry);
+		RemoteInstance remote = limiter.remote();
+		if (remote != null) {
+			BackendMeters.bind(registry, "bounded", name, limiter.settings().backend(), remote);
+		}
 	}
 
 }

@@ -6,6 +6,12 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+
+import dev.asyncutils.backend.Backend;
+import dev.asyncutils.backend.BackendSpec;
+import dev.asyncutils.backend.BoundedRedisSpec;
+
 /**
  * Properties under {@code async-utils.bounded}: defaults for every {@code @Bounded}, and
  * per-instance settings that override the annotation. An instance configured here exists
@@ -43,7 +49,7 @@ public class BoundedProperties {
 	/**
 	 * The settings of one bounded instance; {@code null} means unset.
 	 */
-	public static class Spec {
+	public static class Spec implements BackendSpec {
 
 		/**
 		 * Most invocations in flight at once (at least 1). No built-in default: must come
@@ -62,6 +68,18 @@ public class BoundedProperties {
 		 * unbounded.
 		 */
 		private @Nullable Integer maxQueued;
+
+		/**
+		 * Where the slots live: 'local' (this JVM) or 'redis' (shared by every JVM using
+		 * the same name; needs the async-utils-redis module). Built-in default: local.
+		 */
+		private @Nullable Backend backend;
+
+		/**
+		 * Settings of the redis backend.
+		 */
+		@NestedConfigurationProperty
+		private final BoundedRedisSpec redis = new BoundedRedisSpec();
 
 		/**
 		 * Return the limit.
@@ -109,6 +127,37 @@ public class BoundedProperties {
 		 */
 		public void setMaxQueued(@Nullable Integer maxQueued) {
 			this.maxQueued = maxQueued;
+		}
+
+		/**
+		 * Return where the slots live.
+		 * @return the backend, {@code null} if unset
+		 */
+		@Override
+		public @Nullable Backend getBackend() {
+			return this.backend;
+		}
+
+		/**
+		 * Set where the slots live.
+		 * @param backend the backend
+		 */
+		public void setBackend(@Nullable Backend backend) {
+			this.backend = backend;
+		}
+
+		/**
+		 * Return the settings of the redis backend.
+		 * @return the redis group
+		 */
+		@Override
+		public BoundedRedisSpec getRedis() {
+			return this.redis;
+		}
+
+		@Override
+		public @Nullable Duration redisLeaseTime() {
+			return this.redis.getLeaseTime();
 		}
 
 	}

@@ -2,10 +2,13 @@ package dev.asyncutils.bounded;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.annotation.Bounded;
+import dev.asyncutils.backend.BackendSettings;
+import dev.asyncutils.backend.Backends;
 import dev.asyncutils.core.InstanceRegistry;
 import dev.asyncutils.core.Settings;
 import dev.asyncutils.core.Settings.Setting;
@@ -30,13 +33,27 @@ public class BoundedRegistry extends InstanceRegistry<Bounded, BoundedSettings, 
 
 	private final BoundedProperties properties;
 
+	private final Supplier<@Nullable BoundedBackend> backend;
+
 	/**
 	 * Create a registry.
 	 * @param properties the {@code async-utils.bounded} properties
 	 */
 	public BoundedRegistry(BoundedProperties properties) {
+		this(properties, () -> null);
+	}
+
+	/**
+	 * Create a registry with a remote backend for the instances whose {@code backend}
+	 * property asks for one.
+	 * @param properties the {@code async-utils.bounded} properties
+	 * @param backend supplies the remote backend, or {@code null} when no backend module
+	 * is present
+	 */
+	public BoundedRegistry(BoundedProperties properties, Supplier<@Nullable BoundedBackend> backend) {
 		super("bounded", "Bounded", "max-concurrent");
 		this.properties = properties;
+		this.backend = backend;
 	}
 
 	@Override
@@ -46,7 +63,14 @@ public class BoundedRegistry extends InstanceRegistry<Bounded, BoundedSettings, 
 
 	@Override
 	protected BoundedLimiter create(BoundedSettings settings) {
-		return new BoundedLimiter(settings);
+		if (!settings.backend().isRemote()) {
+			return new BoundedLimiter(settings);
+		}
+		BoundedBackend backend = this.backend.get();
+		if (backend == null) {
+			throw new IllegalStateException("No BoundedBackend for " + settings);
+		}
+		return new BoundedLimiter(settings, backend.bounded(settings));
 	}
 
 	BoundedLimiter obtain(BoundedSettings settings, String origin) {
@@ -88,7 +112,9 @@ public class BoundedRegistry extends InstanceRegistry<Bounded, BoundedSettings, 
 		if (maxQueued.value() != null && maxQueued.required() < 0) {
 			throw settings.invalid(maxQueued, "must not be negative (leave it unset for no limit)");
 		}
-		return new BoundedSettings(name, maxConcurrent.required(), maxWait.value(), maxQueued.value());
+		BackendSettings backend = Backends.resolve(settings, instance, defaults, true,
+				() -> this.backend.get() != null);
+		return new BoundedSettings(name, maxConcurrent.required(), maxWait.value(), maxQueued.value(), backend);
 	}
 
 }

@@ -52,6 +52,17 @@ public class ThrottleFeature implements PolicyFeature<Throttle> {
 		ThrottleSettings settings = this.registry.resolve(method.settings(kind(), "Throttle", name), annotation);
 		TokenBucket bucket = this.registry.obtain(settings,
 				method.description() + " of bean '" + method.beanName() + "'");
+		RemoteThrottling remote = bucket.remoteThrottling();
+		if (remote != null) {
+			return switch (method.returnKind()) {
+				case PLAIN -> RemoteThrottleInvokers.plain(remote, next);
+				case COMPLETION_STAGE -> RemoteThrottleInvokers.stage(remote, next, method.scheduler());
+				case MONO ->
+					ReactiveRemoteThrottle.mono(remote, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
+				case FLUX ->
+					ReactiveRemoteThrottle.flux(remote, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
+			};
+		}
 		return switch (method.returnKind()) {
 			case PLAIN -> new PlainThrottleInvoker(bucket, next);
 			case COMPLETION_STAGE -> new StageThrottleInvoker(bucket, next, method.scheduler());

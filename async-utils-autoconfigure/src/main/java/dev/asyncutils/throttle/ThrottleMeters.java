@@ -7,6 +7,9 @@ import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import dev.asyncutils.backend.BackendMeters;
+import dev.asyncutils.backend.RemoteInstance;
+
 /**
  * The meters of a throttle instance, read from the bucket's own counters: recording a
  * call never touches Micrometer.
@@ -43,6 +46,10 @@ public final class ThrottleMeters {
 			.tag("name", name)
 			.description("Permits that could be taken back to back now")
 			.register(registry);
+		RemoteInstance remote = bucket.remote();
+		if (remote != null) {
+			BackendMeters.bind(registry, "throttle", name, bucket.settings().backend(), remote);
+		}
 	}
 
 }

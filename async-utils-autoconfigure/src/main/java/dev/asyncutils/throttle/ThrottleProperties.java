@@ -6,6 +6,12 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+
+import dev.asyncutils.backend.Backend;
+import dev.asyncutils.backend.BackendSpec;
+import dev.asyncutils.backend.RedisSpec;
+
 /**
  * Properties under {@code async-utils.throttle}: defaults for every {@code @Throttle},
  * and per-instance settings that override the annotation. An instance configured here
@@ -43,7 +49,7 @@ public class ThrottleProperties {
 	/**
 	 * The settings of one throttle instance; {@code null} means unset.
 	 */
-	public static class Spec {
+	public static class Spec implements BackendSpec {
 
 		/**
 		 * Permits per 'per' period (greater than 0, fractions allowed). No built-in
@@ -67,6 +73,19 @@ public class ThrottleProperties {
 		 * unbounded.
 		 */
 		private @Nullable Duration maxWait;
+
+		/**
+		 * Where the bucket lives: 'local' (this JVM) or 'redis' (shared by every JVM
+		 * using the same name; needs the async-utils-redis module). Built-in default:
+		 * local.
+		 */
+		private @Nullable Backend backend;
+
+		/**
+		 * Settings of the redis backend.
+		 */
+		@NestedConfigurationProperty
+		private final RedisSpec redis = new RedisSpec();
 
 		/**
 		 * Return the rate.
@@ -130,6 +149,32 @@ public class ThrottleProperties {
 		 */
 		public void setMaxWait(@Nullable Duration maxWait) {
 			this.maxWait = maxWait;
+		}
+
+		/**
+		 * Return where the bucket lives.
+		 * @return the backend, {@code null} if unset
+		 */
+		@Override
+		public @Nullable Backend getBackend() {
+			return this.backend;
+		}
+
+		/**
+		 * Set where the bucket lives.
+		 * @param backend the backend
+		 */
+		public void setBackend(@Nullable Backend backend) {
+			this.backend = backend;
+		}
+
+		/**
+		 * Return the settings of the redis backend.
+		 * @return the redis group
+		 */
+		@Override
+		public RedisSpec getRedis() {
+			return this.redis;
 		}
 
 	}

@@ -3,10 +3,13 @@ package dev.asyncutils.throttle;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.annotation.Throttle;
+import dev.asyncutils.backend.BackendSettings;
+import dev.asyncutils.backend.Backends;
 import dev.asyncutils.core.InstanceRegistry;
 import dev.asyncutils.core.Settings;
 import dev.asyncutils.core.Settings.Setting;
@@ -28,6 +31,8 @@ public class ThrottleRegistry extends InstanceRegistry<Throttle, ThrottleSetting
 
 	private final LongSupplier clock;
 
+	private final Supplier<@Nullable ThrottleBackend> backend;
+
 	/**
 	 * Create a registry on the system clock.
 	 * @param properties the {@code async-utils.throttle} properties
@@ -42,9 +47,23 @@ public class ThrottleRegistry extends InstanceRegistry<Throttle, ThrottleSetting
 	 * @param clock a {@link System#nanoTime()}-like clock
 	 */
 	public ThrottleRegistry(ThrottleProperties properties, LongSupplier clock) {
+		this(properties, clock, () -> null);
+	}
+
+	/**
+	 * Create a registry on the given clock, with a remote backend for the instances whose
+	 * {@code backend} property asks for one.
+	 * @param properties the {@code async-utils.throttle} properties
+	 * @param clock a {@link System#nanoTime()}-like clock
+	 * @param backend supplies the remote backend, or {@code null} when no backend module
+	 * is present
+	 */
+	public ThrottleRegistry(ThrottleProperties properties, LongSupplier clock,
+			Supplier<@Nullable ThrottleBackend> backend) {
 		super("throttle", "Throttle", "rate");
 		this.properties = properties;
 		this.clock = clock;
+		this.backend = backend;
 	}
 
 	@Override
@@ -54,7 +73,14 @@ public class ThrottleRegistry extends InstanceRegistry<Throttle, ThrottleSetting
 
 	@Override
 	protected TokenBucket create(ThrottleSettings settings) {
-		return new TokenBucket(settings, this.clock);
+		if (!settings.backend().isRemote()) {
+			return new TokenBucket(settings, this.clock);
+		}
+		ThrottleBackend backend = this.backend.get();
+		if (backend == null) {
+			throw new IllegalStateException("No ThrottleBackend for " + settings);
+		}
+		return new TokenBucket(settings, this.clock, backend.throttle(settings));
 	}
 
 	TokenBucket obtain(ThrottleSettings settings, String origin) {
@@ -99,8 +125,10 @@ public class ThrottleRegistry extends InstanceRegistry<Throttle, ThrottleSetting
 		if (maxWait.value() != null && maxWait.required().isNegative()) {
 			throw settings.invalid(maxWait, "must not be negative");
 		}
+		BackendSettings backend = Backends.resolve(settings, instance, defaults, false,
+				() -> this.backend.get() != null);
 		ThrottleSettings resolved = new ThrottleSettings(name, rate.required(), per.required(), burst.required(),
-				maxWait.value());
+				maxWait.value(), backend);
 		long interval;
 		try {
 			interval = resolved.intervalNanos();

@@ -6,6 +6,8 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.asyncutils.backend.BackendSettings;
+
 /**
  * The effective settings of one throttle instance.
  *
@@ -14,8 +16,22 @@ import org.jspecify.annotations.Nullable;
  * @param per the period of {@code rate}
  * @param burst the bucket capacity
  * @param maxWait the longest a caller may wait, {@code null} for unbounded
+ * @param backend where the bucket lives
  */
-public record ThrottleSettings(String name, double rate, Duration per, int burst, @Nullable Duration maxWait) {
+public record ThrottleSettings(String name, double rate, Duration per, int burst, @Nullable Duration maxWait,
+		BackendSettings backend) {
+
+	/**
+	 * Create the settings of a local instance.
+	 * @param name the instance name
+	 * @param rate permits per {@code per}
+	 * @param per the period of {@code rate}
+	 * @param burst the bucket capacity
+	 * @param maxWait the longest a caller may wait, {@code null} for unbounded
+	 */
+	public ThrottleSettings(String name, double rate, Duration per, int burst, @Nullable Duration maxWait) {
+		this(name, rate, per, burst, maxWait, BackendSettings.LOCAL);
+	}
 
 	/**
 	 * Return the time between two permits, {@code per / rate}, rounded up to whole

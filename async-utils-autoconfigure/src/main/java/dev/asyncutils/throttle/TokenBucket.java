@@ -8,7 +8,10 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.asyncutils.ThrottleRejectedException;
+import dev.asyncutils.backend.RemoteInstance;
 
 /**
  * A token bucket: {@code rate} permits per {@code per}, capacity {@code burst}, starting
@@ -26,6 +29,13 @@ import dev.asyncutils.ThrottleRejectedException;
  * This is also the programmatic twin of {@code @Throttle}: obtain the instance of a name
  * from {@link ThrottleRegistry} and call {@link #acquire()} or {@link #tryAcquire()}
  * around any code.
+ *
+ * <p>
+ * An instance with {@code backend: redis} keeps its bucket in Redis, shared by every JVM
+ * that uses its name: {@link #acquire()}, {@link #tryAcquire()},
+ * {@link #availablePermits()}, {@link #waiting()} and the counters then speak for that
+ * shared bucket, while the low-level {@link #reserve()} family works on the local bucket
+ * of the same settings, the one the {@code local} failure mode falls back to.
  */
 public final class TokenBucket {
 
@@ -70,18 +80,32 @@ public final class TokenBucket {
 
 	private final LongAdder waited = new LongAdder();
 
+	private final @Nullable RemoteThrottling remote;
+
 	/**
 	 * Create a full bucket.
 	 * @param settings the validated settings
 	 * @param clock the source of {@link System#nanoTime()}-like readings
 	 */
 	public TokenBucket(ThrottleSettings settings, LongSupplier clock) {
+		this(settings, clock, null);
+	}
+
+	/**
+	 * Create a full bucket, backed by a remote one if given.
+	 * @param settings the validated settings
+	 * @param clock the source of {@link System#nanoTime()}-like readings
+	 * @param remote the shared bucket in a remote store, {@code null} for a local
+	 * instance
+	 */
+	public TokenBucket(ThrottleSettings settings, LongSupplier clock, @Nullable RemoteThrottle remote) {
 		this.settings = settings;
 		this.interval = settings.intervalNanos();
 		this.tolerance = this.interval * (settings.burst() - 1L);
 		this.maxWaitNanos = (settings.maxWait() != null) ? settings.maxWait().toNanos() : Long.MAX_VALUE;
 		this.clock = clock;
 		this.tat = clock.getAsLong();
+		this.remote = (remote != null) ? new RemoteThrottling(this, remote) : null;
 	}
 
 	/**
@@ -90,6 +114,34 @@ public final class TokenBucket {
 	 */
 	public ThrottleSettings settings() {
 		return this.settings;
+	}
+
+	/**
+	 * Return the remote bucket behind this instance.
+	 * @return the remote state, {@code null} for a local instance
+	 */
+	public @Nullable RemoteInstance remote() {
+		return (this.remote != null) ? this.remote.remote() : null;
+	}
+
+	/**
+	 * Return the calls of a remote instance, for the invokers.
+	 * @return the remote calls, {@code null} for a local instance
+	 */
+	@Nullable RemoteThrottling remoteThrottling() {
+		return this.remote;
+	}
+
+	void countPermitted(long waitNanos) {
+		this.permitted.increment();
+		if (waitNanos > 0) {
+			this.waited.increment();
+			this.waitNanos.add(waitNanos);
+		}
+	}
+
+	void countRejected() {
+		this.rejected.increment();
 	}
 
 	/**
@@ -195,6 +247,9 @@ public final class TokenBucket {
 	 * @return {@code true} if a permit was taken
 	 */
 	public boolean tryAcquire() {
+		if (this.remote != null) {
+			return this.remote.tryAcquire();
+		}
 		return reserve(0) != REJECTED;
 	}
 
@@ -205,6 +260,10 @@ public final class TokenBucket {
 	 * is then set)
 	 */
 	public void acquire() {
+		if (this.remote != null) {
+			this.remote.acquire();
+			return;
+		}
 		long token = reserveUnlessFree(this.maxWaitNanos);
 		if (token == REJECTED) {
 			throw rejected(BEYOND_MAX_WAIT);
@@ -249,6 +308,9 @@ public final class TokenBucket {
 	 * @return the free permits, between 0 and {@code burst}
 	 */
 	public int availablePermits() {
+		if (this.remote != null) {
+			return this.remote.remote().availablePermits();
+		}
 		long now = this.clock.getAsLong();
 		long tat = (long) TAT.getVolatile(this);
 		long backlog = tat - now;
@@ -264,6 +326,9 @@ public final class TokenBucket {
 	 * @return the callers waiting for a permit
 	 */
 	public int waiting() {
+		if (this.remote != null) {
+			return this.remote.waiting();
+		}
 		long backlog = (long) TAT.getVolatile(this) - this.tolerance - this.clock.getAsLong();
 		if (backlog <= 0) {
 			return 0;

@@ -25,6 +25,8 @@ import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.StringUtils;
 
+import dev.asyncutils.backend.Backend;
+import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.batch.BatchOptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -193,6 +195,29 @@ class ConfigurationMetadataTests {
 			.containsExactly(Map.of("name", "handle-as", "parameters", Map.of("target", valueType.getName())));
 		assertThat(groups.get("async-utils." + kind + ".defaults")).as(kind + " defaults group")
 			.containsEntry("type", valueType.getName());
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "throttle", "bounded" })
+	void backendPropertiesAreDescribedWithTheirBuiltInDefaults(String kind) {
+		String prefix = "async-utils." + kind + ".defaults.";
+		assertDefault(prefix + "backend", Backend.LOCAL.toString());
+		assertDefault(prefix + "redis.key-prefix", BackendSettings.DEFAULT_KEY_PREFIX);
+		assertDefault(prefix + "redis.on-failure", BackendSettings.DEFAULT_ON_FAILURE.toString());
+		assertDefault(prefix + "redis.timeout", BackendSettings.DEFAULT_TIMEOUT);
+		List<String> names = new ArrayList<>(
+				List.of("backend", "redis.key-prefix", "redis.on-failure", "redis.timeout"));
+		if (kind.equals("bounded")) {
+			assertDefault(prefix + "redis.lease-time", BackendSettings.DEFAULT_LEASE_TIME);
+			names.add("redis.lease-time");
+		}
+		else {
+			assertThat(properties).doesNotContainKey(prefix + "redis.lease-time");
+		}
+		assertThat(names).allSatisfy((name) -> assertThat(description(prefix + name)).as(name).isNotBlank());
+		assertThat(properties.keySet().stream().filter((name) -> name.startsWith(prefix + "redis.")))
+			.containsExactlyInAnyOrderElementsOf(
+					names.stream().filter((name) -> name.startsWith("redis.")).map((name) -> prefix + name).toList());
 	}
 
 	@ParameterizedTest

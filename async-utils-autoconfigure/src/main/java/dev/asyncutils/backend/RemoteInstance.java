@@ -1,0 +1,30 @@
+package dev.asyncutils.backend;
+
+import java.util.Map;
+
+/**
+ * What every remote instance (throttle or bounded) tells metrics and the actuator
+ * endpoint about its backend.
+ */
+public interface RemoteInstance {
+
+	/**
+	 * Return whether the backend answered the last command in time.
+	 * @return {@code true} while healthy
+	 */
+	boolean healthy();
+
+	/**
+	 * Return how many commands failed (error or timeout), and how many calls were decided
+	 * by the failure mode without asking the backend because it was unhealthy.
+	 * @return the failures so far
+	 */
+	long failureCount();
+
+	/**
+	 * Describe the backend's state for the actuator endpoint.
+	 * @return e.g. {@code healthy}, {@code key}, {@code onFailure}
+	 */
+	Map<String, Object> describe();
+
+}

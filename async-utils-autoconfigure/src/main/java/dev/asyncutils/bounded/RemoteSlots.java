@@ -1,0 +1,317 @@
+package dev.asyncutils.bounded;
+
+import java.util.Deque;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.asyncutils.BoundedRejectedException;
+import dev.asyncutils.backend.BackendSettings;
+import dev.asyncutils.backend.BackendUnavailableException;
+import dev.asyncutils.backend.OnFailure;
+import dev.asyncutils.core.Failures;
+
+/**
+ * The calls of a bounded instance whose slots live in a remote store. A caller asks the
+ * store for a free slot; while all are held it asks again after a short back-off (5 ms,
+ * doubling up to 100 ms) until its max-wait passes, holding no thread in between. The
+ * outcome is counted on the instance's {@link BoundedLimiter}. While the store does not
+ * answer, the failure mode decides: reject, let the call through without a slot, or take
+ * a slot of the local limiter of the same settings.
+ *
+ * <p>
+ * Unlike the local limiter, waiters are not served first come first served across JVMs,
+ * and {@code max-queued} counts the waiters of this JVM only.
+ */
+final class RemoteSlots {
+
+	static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+	static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+	private final BoundedLimiter limiter;
+
+	private final RemoteBounded remote;
+
+	private final OnFailure onFailure;
+
+	private final long maxWaitNanos;
+
+	private final int maxQueued;
+
+	private final long timeoutNanos;
+
+	private final AtomicInteger waiting = new AtomicInteger();
+
+	/** Slots taken through {@link BoundedLimiter#acquire()}, released by any thread. */
+	private final Deque<Lease> programmatic = new ConcurrentLinkedDeque<>();
+
+	RemoteSlots(BoundedLimiter limiter, RemoteBounded remote) {
+		BoundedSettings settings = limiter.settings();
+		BackendSettings backend = settings.backend();
+		this.limiter = limiter;
+		this.remote = remote;
+		this.onFailure = backend.onFailure();
+		this.maxWaitNanos = (settings.maxWait() != null) ? settings.maxWait().toNanos() : Long.MAX_VALUE;
+		this.maxQueued = (settings.maxQueued() != null) ? settings.maxQueued() : Integer.MAX_VALUE;
+		this.timeoutNanos = backend.timeoutNanos(settings.maxWait());
+	}
+
+	RemoteBounded remote() {
+		return this.remote;
+	}
+
+	int waiting() {
+		return this.waiting.get();
+	}
+
+	/**
+	 * Take a slot, waiting up to max-wait without holding a thread.
+	 * @return completes with the lease of the slot (release it exactly once), or
+	 * exceptionally with {@link BoundedRejectedException}; cancelling it stops waiting
+	 * and gives back a slot granted meanwhile
+	 */
+	CompletableFuture<Lease> acquire() {
+		Attempt attempt = new Attempt(System.nanoTime());
+		attempt(attempt);
+		return attempt.result;
+	}
+
+	/**
+	 * Take a slot, blocking the calling thread up to max-wait.
+	 * @return the lease
+	 */
+	Lease acquireBlocking() {
+		CompletableFuture<Lease> slot = acquire();
+		try {
+			return slot.get();
+		}
+		catch (InterruptedException ex) {
+			if (!slot.cancel(false)) {
+				Lease lease = slot.getNow(null);
+				if (lease != null) {
+					lease.release();
+				}
+			}
+			Thread.currentThread().interrupt();
+			throw this.limiter.rejected("interrupted while waiting for a slot");
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = Failures.unwrap(ex);
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new IllegalStateException(cause);
+		}
+	}
+
+	/**
+	 * {@link BoundedLimiter#acquire()} of a remote instance.
+	 */
+	void acquireForCaller() {
+		this.programmatic.push(acquireBlocking());
+	}
+
+	/**
+	 * {@link BoundedLimiter#tryAcquire()} of a remote instance: one question to the
+	 * store.
+	 * @return {@code true} if a slot was taken
+	 */
+	boolean tryAcquireForCaller() {
+		Attempt attempt = new Attempt(System.nanoTime());
+		attempt.once = true;
+		attempt(attempt);
+		try {
+			this.programmatic.push(attempt.result.get());
+			return true;
+		}
+		catch (InterruptedException ex) {
+			attempt.result.cancel(false);
+			Thread.currentThread().interrupt();
+			return false;
+		}
+		catch (ExecutionException | CancellationException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * {@link BoundedLimiter#release()} of a remote instance.
+	 */
+	void releaseForCaller() {
+		Lease lease = this.programmatic.poll();
+		if (lease == null) {
+			throw new IllegalStateException(
+					"Bounded '" + this.limiter.settings().name() + "' released more slots than taken");
+		}
+		lease.release();
+	}
+
+	private void attempt(Attempt attempt) {
+		if (attempt.result.isDone()) {
+			// cancelled while it waited: it leaves the line
+			if (attempt.queued) {
+				attempt.queued = false;
+				this.waiting.decrementAndGet();
+			}
+			return;
+		}
+		CompletableFuture<@Nullable String> answer;
+		try {
+			answer = this.remote.tryAcquire(this.timeoutNanos);
+		}
+		catch (RuntimeException ex) {
+			answer = CompletableFuture.failedFuture(new BackendUnavailableException(String.valueOf(ex), ex));
+		}
+		answer.whenComplete((holder, failure) -> {
+			if (failure != null) {
+				unavailable(attempt, Failures.unwrap(failure));
+			}
+			else if (holder != null) {
+				grant(attempt, new Lease(this, holder, Lease.REMOTE), true);
+			}
+			else {
+				full(attempt, BoundedLimiter.WAITED_TOO_LONG);
+			}
+		});
+	}
+
+	private void unavailable(Attempt attempt, Throwable cause) {
+		switch (this.onFailure) {
+			case FAIL_OPEN -> grant(attempt, new Lease(this, null, Lease.OPEN), true);
+			case FAIL_CLOSED ->
+				reject(attempt, "redis unavailable and on-failure is fail-closed: " + cause.getMessage());
+			default -> {
+				if (this.limiter.tryAcquireLocal()) {
+					grant(attempt, new Lease(this, null, Lease.LOCAL), false);
+				}
+				else {
+					full(attempt, BoundedLimiter.WAITED_TOO_LONG + " (local fallback while redis is unavailable)");
+				}
+			}
+		}
+	}
+
+	/**
+	 * Every slot is held: wait and ask again, or give up.
+	 */
+	private void full(Attempt attempt, String waitedTooLong) {
+		if (attempt.once || this.maxWaitNanos == 0) {
+			reject(attempt, BoundedLimiter.NO_WAIT);
+			return;
+		}
+		if (!attempt.queued) {
+			if (this.waiting.incrementAndGet() > this.maxQueued) {
+				this.waiting.decrementAndGet();
+				reject(attempt, BoundedLimiter.QUEUE_FULL);
+				return;
+			}
+			attempt.queued = true;
+		}
+		long left = (this.maxWaitNanos == Long.MAX_VALUE) ? Long.MAX_VALUE
+				: this.maxWaitNanos - (System.nanoTime() - attempt.start);
+		if (left <= 0) {
+			reject(attempt, waitedTooLong);
+			return;
+		}
+		long delay = Math.min(attempt.backoff, left);
+		attempt.backoff = Math.min(attempt.backoff * 2, MAX_BACKOFF_NANOS);
+		CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS, Runnable::run).execute(() -> attempt(attempt));
+	}
+
+	private void grant(Attempt attempt, Lease lease, boolean count) {
+		if (attempt.queued) {
+			this.waiting.decrementAndGet();
+		}
+		if (!attempt.result.complete(lease)) {
+			// the caller gave up meanwhile
+			lease.release();
+			return;
+		}
+		if (count) {
+			this.limiter.countPermitted(attempt.queued ? System.nanoTime() - attempt.start : 0);
+		}
+	}
+
+	private void reject(Attempt attempt, String reason) {
+		if (attempt.queued) {
+			this.waiting.decrementAndGet();
+		}
+		if (!attempt.result.isDone()) {
+			attempt.result.completeExceptionally(this.limiter.rejected(reason));
+		}
+	}
+
+	void release(Lease lease) {
+		switch (lease.kind) {
+			case Lease.REMOTE -> this.remote.release(Objects.requireNonNull(lease.holder));
+			case Lease.LOCAL -> this.limiter.releaseLocal();
+			default -> {
+				// fail-open: nothing was taken
+			}
+		}
+	}
+
+	/**
+	 * One caller's way to a slot.
+	 */
+	private static final class Attempt {
+
+		final CompletableFuture<Lease> result = new CompletableFuture<>();
+
+		final long start;
+
+		long backoff = FIRST_BACKOFF_NANOS;
+
+		volatile boolean queued;
+
+		boolean once;
+
+		Attempt(long start) {
+			this.start = start;
+		}
+
+	}
+
+	/**
+	 * A slot held by one call: in the store, of the local limiter, or none (fail-open).
+	 * Released exactly once, however often {@link #release()} is called.
+	 */
+	static final class Lease extends AtomicBoolean {
+
+		private static final long serialVersionUID = 1L;
+
+		static final int REMOTE = 0;
+
+		static final int LOCAL = 1;
+
+		static final int OPEN = 2;
+
+		private final transient RemoteSlots slots;
+
+		private final transient @Nullable String holder;
+
+		private final int kind;
+
+		Lease(RemoteSlots slots, @Nullable String holder, int kind) {
+			this.slots = slots;
+			this.holder = holder;
+			this.kind = kind;
+		}
+
+		void release() {
+			if (compareAndSet(false, true)) {
+				this.slots.release(this);
+			}
+		}
+
+	}
+
+}

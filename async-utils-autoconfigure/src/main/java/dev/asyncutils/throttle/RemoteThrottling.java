@@ -1,0 +1,189 @@
+package dev.asyncutils.throttle;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.asyncutils.ThrottleRejectedException;
+import dev.asyncutils.backend.BackendSettings;
+import dev.asyncutils.backend.BackendUnavailableException;
+import dev.asyncutils.backend.OnFailure;
+import dev.asyncutils.core.Failures;
+
+/**
+ * The calls of a throttle instance whose bucket lives in a remote store: asks the store
+ * for a permit, counts the outcome on the instance's {@link TokenBucket} (so that meters
+ * and the endpoint read the same counters), and applies the instance's failure mode when
+ * the store does not answer: reject, permit, or take a permit from the local bucket,
+ * which has the same settings.
+ */
+final class RemoteThrottling {
+
+	private final TokenBucket bucket;
+
+	private final RemoteThrottle remote;
+
+	private final String name;
+
+	private final OnFailure onFailure;
+
+	private final long maxWaitNanos;
+
+	private final long timeoutNanos;
+
+	private final AtomicInteger waiting = new AtomicInteger();
+
+	RemoteThrottling(TokenBucket bucket, RemoteThrottle remote) {
+		ThrottleSettings settings = bucket.settings();
+		BackendSettings backend = settings.backend();
+		this.bucket = bucket;
+		this.remote = remote;
+		this.name = settings.name();
+		this.onFailure = backend.onFailure();
+		this.maxWaitNanos = (settings.maxWait() != null) ? settings.maxWait().toNanos() : Long.MAX_VALUE;
+		this.timeoutNanos = backend.timeoutNanos(settings.maxWait());
+	}
+
+	RemoteThrottle remote() {
+		return this.remote;
+	}
+
+	/**
+	 * Reserve a permit within the configured max-wait.
+	 * @return completes with the nanoseconds to wait for it, or exceptionally with
+	 * {@link ThrottleRejectedException}
+	 */
+	CompletableFuture<Long> reserve() {
+		return reserve(this.maxWaitNanos);
+	}
+
+	CompletableFuture<Long> reserve(long maxWaitNanos) {
+		long start = System.nanoTime();
+		CompletableFuture<Long> answer;
+		try {
+			answer = this.remote.reserve(maxWaitNanos, this.timeoutNanos);
+		}
+		catch (RuntimeException ex) {
+			answer = CompletableFuture.failedFuture(new BackendUnavailableException(String.valueOf(ex), ex));
+		}
+		return answer.handle((wait, failure) -> decide(wait, failure, start, maxWaitNanos));
+	}
+
+	private long decide(Long wait, Throwable failure, long start, long maxWaitNanos) {
+		if (failure == null) {
+			if (wait >= 0) {
+				this.bucket.countPermitted(wait);
+				return wait;
+			}
+			this.bucket.countRejected();
+			throw new ThrottleRejectedException(this.name, Duration.ofNanos(-(wait + 1)), TokenBucket.BEYOND_MAX_WAIT);
+		}
+		return unavailable(Failures.unwrap(failure), start, maxWaitNanos);
+	}
+
+	private long unavailable(Throwable cause, long start, long maxWaitNanos) {
+		switch (this.onFailure) {
+			case FAIL_OPEN -> {
+				this.bucket.countPermitted(0);
+				return 0;
+			}
+			case FAIL_CLOSED -> {
+				this.bucket.countRejected();
+				throw new ThrottleRejectedException(this.name, Duration.ZERO,
+						"redis unavailable and on-failure is fail-closed: " + cause.getMessage());
+			}
+			default -> {
+				long elapsed = System.nanoTime() - start;
+				long left = (maxWaitNanos == Long.MAX_VALUE) ? maxWaitNanos : Math.max(0, maxWaitNanos - elapsed);
+				long token = this.bucket.reserve(left);
+				if (token == TokenBucket.REJECTED) {
+					throw this.bucket
+						.rejected(TokenBucket.BEYOND_MAX_WAIT + " (local fallback while redis is unavailable)");
+				}
+				return this.bucket.waitNanos(token, this.bucket.now());
+			}
+		}
+	}
+
+	/**
+	 * Take a permit, blocking the calling thread: for plain methods and
+	 * {@link TokenBucket#acquire()}.
+	 */
+	void acquire() {
+		awaitPermit(await(reserve()));
+	}
+
+	/**
+	 * Take a permit only if one is free now.
+	 * @return {@code true} if a permit was taken
+	 */
+	boolean tryAcquire() {
+		try {
+			return await(reserve(0)) == 0;
+		}
+		catch (ThrottleRejectedException ex) {
+			if (Thread.currentThread().isInterrupted()) {
+				throw ex;
+			}
+			return false;
+		}
+	}
+
+	/**
+	 * Return how many callers of this JVM wait for a reserved permit.
+	 * @return the waiting callers
+	 */
+	int waiting() {
+		return this.waiting.get();
+	}
+
+	private long await(CompletableFuture<Long> answer) {
+		try {
+			// the store answers within its timeout; the bound here only guards against a
+			// store that breaks that promise
+			return answer.get(this.timeoutNanos + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw this.bucket.rejected("interrupted while waiting for a permit");
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = Failures.unwrap(ex);
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new IllegalStateException(cause);
+		}
+		catch (TimeoutException ex) {
+			return unavailable(new BackendUnavailableException("no answer from redis in time"), System.nanoTime(), 0);
+		}
+	}
+
+	private void awaitPermit(long wait) {
+		if (wait <= 0) {
+			return;
+		}
+		this.waiting.incrementAndGet();
+		try {
+			long deadline = System.nanoTime() + wait;
+			long left = wait;
+			while (left > 0) {
+				LockSupport.parkNanos(this, left);
+				if (Thread.interrupted()) {
+					// the permit stays spent: a remote reservation is never given back
+					Thread.currentThread().interrupt();
+					throw this.bucket.rejected("interrupted while waiting for a permit");
+				}
+				left = deadline - System.nanoTime();
+			}
+		}
+		finally {
+			this.waiting.decrementAndGet();
+		}
+	}
+
+}

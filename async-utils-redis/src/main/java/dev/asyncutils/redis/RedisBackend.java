@@ -1,0 +1,286 @@
+package dev.asyncutils.redis;
+
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
+
+import dev.asyncutils.backend.BackendUnavailableException;
+import dev.asyncutils.bounded.BoundedBackend;
+import dev.asyncutils.bounded.BoundedSettings;
+import dev.asyncutils.bounded.RemoteBounded;
+import dev.asyncutils.throttle.RemoteThrottle;
+import dev.asyncutils.throttle.ThrottleBackend;
+import dev.asyncutils.throttle.ThrottleSettings;
+
+/**
+ * The Redis backend of {@code @Throttle} and {@code @Bounded}: one connection of its own,
+ * opened from the Lettuce client Spring Boot built from {@code spring.data.redis.*} (same
+ * servers, credentials, TLS and client resources), used through Lettuce's asynchronous
+ * API only. The connection is opened when the first instance with {@code backend: redis}
+ * is created, in the background: an application starts while Redis is down (its calls
+ * follow their failure mode until Redis answers). After that, Lettuce reconnects by
+ * itself.
+ *
+ * <p>
+ * One daemon thread ({@code async-utils-redis}) runs command timeouts, connection
+ * attempts and lease renewals. On shutdown the backend stops just before Spring Boot's
+ * connection factory (lifecycle phase one above it): renewals end, the connection closes,
+ * and calls still arriving follow their failure mode without logging an outage.
+ */
+public class RedisBackend implements ThrottleBackend, BoundedBackend, SmartLifecycle, DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(RedisBackend.class);
+
+	static final LuaScript THROTTLE = new LuaScript("throttle.lua");
+
+	static final LuaScript BOUNDED_ACQUIRE = new LuaScript("bounded-acquire.lua");
+
+	static final LuaScript BOUNDED_RENEW = new LuaScript("bounded-renew.lua");
+
+	private final Supplier<AbstractRedisClient> client;
+
+	private final ScheduledThreadPoolExecutor executor;
+
+	/** Prefix of the holder ids of this backend's slots: unique per process. */
+	private final String holderPrefix = UUID.randomUUID().toString().substring(0, 13) + ":";
+
+	private final AtomicInteger holders = new AtomicInteger();
+
+	private final AtomicBoolean connecting = new AtomicBoolean();
+
+	private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
+
+	private volatile @Nullable StatefulConnection<String, String> connection;
+
+	private volatile @Nullable RedisClusterAsyncCommands<String, String> commands;
+
+	private volatile boolean closed;
+
+	private volatile boolean running;
+
+	private final int phase;
+
+	/**
+	 * Create the backend.
+	 * @param client supplies the Lettuce client (a {@link RedisClient} or a
+	 * {@link RedisClusterClient}); asked when the first instance needs Redis
+	 */
+	public RedisBackend(Supplier<AbstractRedisClient> client) {
+		this(client, 1);
+	}
+
+	/**
+	 * Create the backend.
+	 * @param client supplies the Lettuce client (a {@link RedisClient} or a
+	 * {@link RedisClusterClient}); asked when the first instance needs Redis
+	 * @param phase the lifecycle phase: above the connection factory's, so that this
+	 * backend stops first
+	 */
+	public RedisBackend(Supplier<AbstractRedisClient> client, int phase) {
+		this.client = client;
+		this.phase = phase;
+		this.executor = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task, "async-utils-redis");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.executor.setRemoveOnCancelPolicy(true);
+	}
+
+	@Override
+	public RemoteThrottle throttle(ThrottleSettings settings) {
+		connect();
+		return new RedisThrottle(this, settings, this::isClosed);
+	}
+
+	@Override
+	public RemoteBounded bounded(BoundedSettings settings) {
+		connect();
+		return new RedisBounded(this, settings, this::isClosed);
+	}
+
+	String newHolder() {
+		return this.holderPrefix + this.holders.incrementAndGet();
+	}
+
+	ScheduledThreadPoolExecutor executor() {
+		return this.executor;
+	}
+
+	/**
+	 * Send a command for one instance, within a timeout, keeping its health.
+	 * @param <T> the answer type
+	 * @param health the instance's health
+	 * @param timeoutNanos the longest the answer may take
+	 * @param command sends the command
+	 * @param late receives an answer that came after the timeout (to undo its effect)
+	 * @return the answer, or exceptionally {@link BackendUnavailableException}
+	 */
+	<T> CompletableFuture<T> call(Health health, long timeoutNanos,
+			Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command,
+			@Nullable Consumer<T> late) {
+		if (!health.shouldAsk()) {
+			return CompletableFuture.failedFuture(new BackendUnavailableException(health.unhealthyFor()));
+		}
+		long sentAt = System.nanoTime();
+		RedisClusterAsyncCommands<String, String> commands = this.commands;
+		if (commands == null) {
+			BackendUnavailableException ex = new BackendUnavailableException("not connected to redis");
+			health.failed(ex, sentAt);
+			return CompletableFuture.failedFuture(ex);
+		}
+		CompletableFuture<T> result = new CompletableFuture<>();
+		ScheduledFuture<?> timer = this.executor.schedule(() -> {
+			BackendUnavailableException ex = new BackendUnavailableException(
+					"no answer from redis within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+			if (result.completeExceptionally(ex)) {
+				health.failed(ex, sentAt);
+			}
+		}, timeoutNanos, TimeUnit.NANOSECONDS);
+		CompletionStage<T> sent;
+		try {
+			sent = command.apply(commands);
+		}
+		catch (RuntimeException ex) {
+			sent = CompletableFuture.failedFuture(ex);
+		}
+		sent.whenComplete((value, failure) -> {
+			timer.cancel(false);
+			if (failure != null) {
+				BackendUnavailableException ex = new BackendUnavailableException("redis failed: " + failure, failure);
+				if (result.completeExceptionally(ex)) {
+					health.failed(ex, sentAt);
+				}
+			}
+			else if (result.complete(value)) {
+				health.succeeded();
+			}
+			else {
+				health.succeeded();
+				if (late != null) {
+					late.accept(value);
+				}
+			}
+		});
+		return result;
+	}
+
+	/**
+	 * Start connecting, once; wait a little for the first attempt so that an application
+	 * whose Redis is up has its connection before its first call.
+	 */
+	private void connect() {
+		if (this.connecting.compareAndSet(false, true)) {
+			this.executor.execute(this::attemptConnection);
+		}
+		try {
+			this.firstAttempt.get(2, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (Exception ex) {
+			// still trying in the background
+		}
+	}
+
+	private void attemptConnection() {
+		if (this.closed) {
+			return;
+		}
+		try {
+			AbstractRedisClient client = this.client.get();
+			if (client instanceof RedisClusterClient cluster) {
+				StatefulRedisClusterConnection<String, String> connection = cluster.connect(StringCodec.UTF8);
+				this.connection = connection;
+				this.commands = connection.async();
+			}
+			else if (client instanceof RedisClient standalone) {
+				StatefulRedisConnection<String, String> connection = standalone.connect(StringCodec.UTF8);
+				this.connection = connection;
+				this.commands = connection.async();
+			}
+			else {
+				throw new IllegalStateException("Unsupported Lettuce client " + client.getClass().getName());
+			}
+			logger.debug("async-utils connected to redis");
+		}
+		catch (RuntimeException ex) {
+			if (!this.firstAttempt.isDone()) {
+				logger.warn("async-utils cannot connect to redis yet (" + ex.getMessage()
+						+ "); instances with backend redis follow their on-failure mode until it answers; "
+						+ "retrying every second");
+			}
+			if (!this.closed) {
+				this.executor.schedule(this::attemptConnection, 1, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			this.firstAttempt.complete(null);
+		}
+	}
+
+	boolean isClosed() {
+		return this.closed;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		destroy();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return this.phase;
+	}
+
+	@Override
+	public void destroy() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		this.executor.shutdownNow();
+		StatefulConnection<String, String> connection = this.connection;
+		// Spring Boot's factory may have shut its client (and so this connection) down
+		// first
+		if (connection != null && connection.isOpen()) {
+			connection.close();
+		}
+	}
+
+}

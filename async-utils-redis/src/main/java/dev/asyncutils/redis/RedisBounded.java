@@ -1,0 +1,157 @@
+package dev.asyncutils.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import io.lettuce.core.ScriptOutputType;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.asyncutils.backend.BackendSettings;
+import dev.asyncutils.bounded.BoundedSettings;
+import dev.asyncutils.bounded.RemoteBounded;
+
+/**
+ * The slots of a bounded instance in Redis: one sorted set of holder ids scored by the
+ * expiry of their lease, in microseconds of the Redis server's clock. Taking a slot is
+ * one Lua script (drop expired leases, then admit if fewer than the limit hold one);
+ * giving it back is one {@code ZREM}. A renewal task extends the leases this process
+ * still holds every third of the lease time, in one script for all of them; a process
+ * that dies stops renewing, and its slots come back when their leases run out.
+ */
+final class RedisBounded implements RemoteBounded {
+
+	private static final Log logger = LogFactory.getLog(RedisBounded.class);
+
+	private final RedisBackend backend;
+
+	private final String name;
+
+	private final String[] keys;
+
+	private final String limit;
+
+	private final String leaseMicros;
+
+	private final long timeoutNanos;
+
+	private final Health health;
+
+	private final Set<String> held = ConcurrentHashMap.newKeySet();
+
+	private volatile int active;
+
+	RedisBounded(RedisBackend backend, BoundedSettings settings, BooleanSupplier closed) {
+		BackendSettings redis = settings.backend();
+		Duration leaseTime = (redis.leaseTime() != null) ? redis.leaseTime() : BackendSettings.DEFAULT_LEASE_TIME;
+		this.backend = backend;
+		this.name = settings.name();
+		this.keys = new String[] { redis.keyPrefix() + "bounded:" + settings.name() };
+		this.limit = Integer.toString(settings.maxConcurrent());
+		this.leaseMicros = Long.toString(TimeUnit.NANOSECONDS.toMicros(leaseTime.toNanos()));
+		this.timeoutNanos = redis.timeout().toNanos();
+		this.health = new Health("bounded", settings.name(), redis.onFailure(), closed);
+		long renewEvery = leaseTime.toNanos() / 3;
+		backend.executor().scheduleWithFixedDelay(this::renew, renewEvery, renewEvery, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public CompletableFuture<@Nullable String> tryAcquire(long timeoutNanos) {
+		String holder = this.backend.newHolder();
+		return this.backend.<List<Object>>call(this.health, timeoutNanos,
+				(commands) -> RedisBackend.BOUNDED_ACQUIRE.run(commands, ScriptOutputType.MULTI, this.keys, this.limit,
+						this.leaseMicros, holder),
+				// taken after the caller stopped waiting for the answer: give it back
+				(late) -> {
+					if ((Long) late.get(0) == 1) {
+						remove(holder);
+					}
+				})
+			.thenApply((reply) -> {
+				this.active = (int) (long) (Long) reply.get(1);
+				if ((Long) reply.get(0) == 1) {
+					this.held.add(holder);
+					return holder;
+				}
+				return null;
+			});
+	}
+
+	@Override
+	public void release(String holder) {
+		if (this.held.remove(holder)) {
+			remove(holder);
+		}
+	}
+
+	private void remove(String holder) {
+		// no answer needed: if it does not arrive, the lease runs out
+		this.backend.<Long>call(this.health, this.timeoutNanos, (commands) -> commands.zrem(this.keys[0], holder),
+				null);
+	}
+
+	/**
+	 * Extend the leases of every slot this process holds; forget the ones that ran out.
+	 */
+	private void renew() {
+		if (this.held.isEmpty()) {
+			return;
+		}
+		List<String> holders = new ArrayList<>(this.held);
+		String[] args = new String[holders.size() + 1];
+		args[0] = this.leaseMicros;
+		for (int i = 0; i < holders.size(); i++) {
+			args[i + 1] = holders.get(i);
+		}
+		this.backend.<List<Object>>call(this.health, this.timeoutNanos,
+				(commands) -> RedisBackend.BOUNDED_RENEW.run(commands, ScriptOutputType.MULTI, this.keys, args), null)
+			.thenAccept((reply) -> {
+				this.active = (int) (long) (Long) reply.get(0);
+				int lost = 0;
+				for (Object holder : reply.subList(1, reply.size())) {
+					// a holder released since the renewal was sent is not lost
+					if (this.held.remove(holder.toString())) {
+						lost++;
+					}
+				}
+				if (lost > 0) {
+					logger.warn("async-utils bounded '" + this.name + "': the lease of " + lost
+							+ " slot(s) ran out before renewal (redis lost them, or this process paused longer "
+							+ "than the lease time); their calls run on outside the limit");
+				}
+			});
+	}
+
+	@Override
+	public int active() {
+		return this.active;
+	}
+
+	@Override
+	public boolean healthy() {
+		return this.health.healthy();
+	}
+
+	@Override
+	public long failureCount() {
+		return this.health.failureCount();
+	}
+
+	@Override
+	public Map<String, Object> describe() {
+		Map<String, Object> described = new LinkedHashMap<>();
+		described.put("key", this.keys[0]);
+		described.put("heldHere", this.held.size());
+		return described;
+	}
+
+}
