@@ -205,6 +205,11 @@ public final class TokenBucket {
 				}
 				return freeNowIfFree ? FREE_NOW : next;
 			}
+			// lost the race to another caller: give up the core before trying again, so
+			// that with more busy threads than cores the winner goes on undisturbed
+			// instead of every thread re-reading and failing (measured: 2 and 4 threads
+			// on 2 cores reach the one-thread throughput this way, not with a spin)
+			Thread.yield();
 		}
 	}
 
