@@ -51,7 +51,9 @@ final class StageTimeoutInvoker implements Invoker {
 
 	@Override
 	public Object invoke(Call call) {
-		Deadline deadline = new Deadline(call);
+		// the call is kept only for a cleanup method, so that it need not outlive this
+		// frame
+		Deadline deadline = new Deadline((this.settings.cleanup() != null) ? call : null);
 		this.timer.schedule(deadline, this.timeoutNanos);
 		CompletionStage<@Nullable Object> inner = Stages.invoke(this.next, call);
 		if (Stages.isDoneNormally(inner) && deadline.decide()) {
@@ -83,7 +85,7 @@ final class StageTimeoutInvoker implements Invoker {
 			}
 		}
 
-		private final Call call;
+		private final @Nullable Call call;
 
 		/** Set once, by whichever comes first: the deadline or the inner completion. */
 		@SuppressWarnings("unused")
@@ -100,7 +102,7 @@ final class StageTimeoutInvoker implements Invoker {
 
 		private volatile @Nullable CompletionStage<?> inner;
 
-		Deadline(Call call) {
+		Deadline(@Nullable Call call) {
 			this.call = call;
 		}
 
@@ -172,8 +174,9 @@ final class StageTimeoutInvoker implements Invoker {
 			CompletableFuture<@Nullable Object> result = this.result;
 			if (result != null && result.completeExceptionally(settings.exceeded())) {
 				CleanupMethod cleanup = settings.cleanup();
-				if (cleanup != null) {
-					cleanup.run(this.call);
+				Call call = this.call;
+				if (cleanup != null && call != null) {
+					cleanup.run(call);
 				}
 			}
 		}
