@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -48,6 +49,15 @@ import dev.asyncutils.timeout.TimeoutFeature;
 @ConditionalOnBooleanProperty(name = "async-utils.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AsyncUtilsProperties.class)
 public final class AsyncUtilsAutoConfiguration {
+
+	/**
+	 * Let a blank {@code async-utils.*} property mean "not set".
+	 * @return the bind handler advisor
+	 */
+	@Bean
+	static ConfigurationPropertiesBindHandlerAdvisor asyncUtilsEmptyMeansUnset() {
+		return new EmptyMeansUnset();
+	}
 
 	/**
 	 * The post-processor that guards annotated beans. Static, like every post-processor,
