@@ -29,10 +29,14 @@ class RedisBoundedOutageTests extends RedisTestSupport {
 	private static final String KEY = "async-utils:bounded:shared";
 
 	private static String[] shared(String limit, String maxWait, String timeout) {
+		return shared(limit, maxWait, timeout, "20s");
+	}
+
+	private static String[] shared(String limit, String maxWait, String timeout, String leaseTime) {
 		return props("async-utils.bounded.instances.shared.backend=redis",
 				"async-utils.bounded.instances.shared.max-concurrent=" + limit,
 				"async-utils.bounded.instances.shared.max-wait=" + maxWait,
-				"async-utils.bounded.instances.shared.redis.lease-time=20s",
+				"async-utils.bounded.instances.shared.redis.lease-time=" + leaseTime,
 				"async-utils.bounded.instances.shared.redis.timeout=" + timeout,
 				"async-utils.bounded.instances.shared.redis.on-failure=fail-closed");
 	}
@@ -126,6 +130,29 @@ class RedisBoundedOutageTests extends RedisTestSupport {
 		release.complete(null);
 		assertThat(held).succeedsWithin(Duration.ofSeconds(5));
 		assertThat(plain).succeedsWithin(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void aProcessWithAShorterLeaseTimeDoesNotExpireTheLongerLeasesOfOthers() throws Exception {
+		// say, during a rolling deployment that changes the lease time
+		CountDownLatch holding = new CountDownLatch(1);
+		CompletableFuture<Void> release = new CompletableFuture<>();
+		Guarded longLease = start(new Probe(), new Class<?>[] { Guarded.class },
+				props("async-utils.bounded.instances.shared.backend=redis",
+						"async-utils.bounded.instances.shared.max-concurrent=2",
+						"async-utils.bounded.instances.shared.redis.lease-time=30s",
+						"async-utils.bounded.instances.shared.redis.on-failure=fail-closed"))
+			.getBean(Guarded.class);
+		CompletableFuture<Void> held = longLease.holdUntil(holding, release).toCompletableFuture();
+		assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+		Guarded shortLease = start(new Probe(), new Class<?>[] { Guarded.class }, shared("2", "0", "200ms", "600ms"))
+			.getBean(Guarded.class);
+		shortLease.plain();
+		Thread.sleep(2500);
+		// the long lease is still held: nobody else may take its slot
+		assertThat(redis().zcard(KEY)).isOne();
+		release.complete(null);
+		held.join();
 	}
 
 	static class Guarded {
