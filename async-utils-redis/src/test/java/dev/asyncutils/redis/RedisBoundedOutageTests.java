@@ -155,7 +155,35 @@ class RedisBoundedOutageTests extends RedisTestSupport {
 		held.join();
 	}
 
+	@Test
+	void aRejectionIsNotDeliveredOnTheBackendsTimerThread() throws Exception {
+		ConfigurableApplicationContext context = start(new Probe(), new Class<?>[] { Guarded.class },
+				shared("2", "0", "200ms"));
+		Guarded bean = context.getBean(Guarded.class);
+		redis().clientPause(3000);
+		// a caller reacts to the rejection with another (plain) call, as a fallback would
+		CompletableFuture<Long> nested = bean.stage().handle((value, failure) -> {
+			assertThat(failure).isInstanceOf(BoundedRejectedException.class);
+			long begin = System.nanoTime();
+			try {
+				bean.plain();
+			}
+			catch (BoundedRejectedException ex) {
+				// fail-closed
+			}
+			return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+		});
+		// the nested call is rejected within its own command timeout, not when Redis
+		// answers again (its timer must not wait behind the first one's callback)
+		assertThat(nested.get(10, TimeUnit.SECONDS)).isLessThan(1500);
+	}
+
 	static class Guarded {
+
+		@Bounded(name = "shared")
+		public CompletableFuture<Void> stage() {
+			return CompletableFuture.completedFuture(null);
+		}
 
 		@Bounded(name = "shared")
 		public void sleep(CountDownLatch sleeping, long millis) {
