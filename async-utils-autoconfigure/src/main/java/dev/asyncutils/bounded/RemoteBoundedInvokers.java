@@ -47,7 +47,10 @@ final class RemoteBoundedInvokers {
 			});
 			slot.whenComplete((lease, failure) -> {
 				if (failure != null) {
-					result.completeExceptionally(Failures.unwrap(failure));
+					// like the method, the caller's callbacks run on the scheduler, never
+					// on
+					// the client's I/O thread or the backend's timer thread
+					fail(result, Failures.unwrap(failure), scheduler);
 					return;
 				}
 				try {
@@ -60,6 +63,16 @@ final class RemoteBoundedInvokers {
 			});
 			return result;
 		};
+	}
+
+	private static void fail(CompletableFuture<@Nullable Object> result, Throwable failure,
+			ScheduledExecutorService scheduler) {
+		try {
+			scheduler.execute(() -> result.completeExceptionally(failure));
+		}
+		catch (RejectedExecutionException ex) {
+			result.completeExceptionally(failure);
+		}
 	}
 
 	private static void run(CompletableFuture<@Nullable Object> result, RemoteSlots.Lease lease, Call call,

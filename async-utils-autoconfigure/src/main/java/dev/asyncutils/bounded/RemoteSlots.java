@@ -94,12 +94,7 @@ final class RemoteSlots {
 			return slot.get();
 		}
 		catch (InterruptedException ex) {
-			if (!slot.cancel(false)) {
-				Lease lease = slot.getNow(null);
-				if (lease != null) {
-					lease.release();
-				}
-			}
+			abandon(slot);
 			Thread.currentThread().interrupt();
 			throw this.limiter.rejected("interrupted while waiting for a slot");
 		}
@@ -109,6 +104,16 @@ final class RemoteSlots {
 				throw runtime;
 			}
 			throw new IllegalStateException(cause);
+		}
+	}
+
+	/**
+	 * Stop waiting for a slot; give it back if it was granted meanwhile.
+	 * @param slot the caller's slot
+	 */
+	private static void abandon(CompletableFuture<Lease> slot) {
+		if (!slot.cancel(false) && !slot.isCompletedExceptionally()) {
+			slot.join().release();
 		}
 	}
 
@@ -133,7 +138,7 @@ final class RemoteSlots {
 			return true;
 		}
 		catch (InterruptedException ex) {
-			attempt.result.cancel(false);
+			abandon(attempt.result);
 			Thread.currentThread().interrupt();
 			return false;
 		}
@@ -214,6 +219,14 @@ final class RemoteSlots {
 				return;
 			}
 			attempt.queued = true;
+			if (this.maxWaitNanos != Long.MAX_VALUE) {
+				// a retry sent near the end may take up to the command timeout to answer:
+				// the caller stops waiting at its max-wait all the same (a slot granted
+				// later is given back by grant)
+				long deadline = this.maxWaitNanos - (System.nanoTime() - attempt.start);
+				CompletableFuture.delayedExecutor(Math.max(0, deadline), TimeUnit.NANOSECONDS, Runnable::run)
+					.execute(() -> expire(attempt, waitedTooLong));
+			}
 		}
 		long left = (this.maxWaitNanos == Long.MAX_VALUE) ? Long.MAX_VALUE
 				: this.maxWaitNanos - (System.nanoTime() - attempt.start);
@@ -244,7 +257,21 @@ final class RemoteSlots {
 		if (attempt.queued) {
 			this.waiting.decrementAndGet();
 		}
-		if (!attempt.result.isDone()) {
+		decline(attempt, reason);
+	}
+
+	/**
+	 * The caller's max-wait passed while its last question to the store is unanswered:
+	 * reject it now. The answer still ends the attempt (and, for a waiter, leaves the
+	 * line).
+	 */
+	private void expire(Attempt attempt, String waitedTooLong) {
+		decline(attempt, waitedTooLong);
+	}
+
+	private void decline(Attempt attempt, String reason) {
+		// the deadline and an answer may decline at once: only one is counted
+		if (!attempt.result.isDone() && attempt.declined.compareAndSet(false, true)) {
 			attempt.result.completeExceptionally(this.limiter.rejected(reason));
 		}
 	}
@@ -271,6 +298,8 @@ final class RemoteSlots {
 		long backoff = FIRST_BACKOFF_NANOS;
 
 		volatile boolean queued;
+
+		final AtomicBoolean declined = new AtomicBoolean();
 
 		boolean once;
 

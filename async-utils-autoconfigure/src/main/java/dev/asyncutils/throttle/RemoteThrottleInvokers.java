@@ -39,7 +39,16 @@ final class RemoteThrottleInvokers {
 			CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
 			remote.reserve().whenComplete((wait, failure) -> {
 				if (failure != null) {
-					result.completeExceptionally(Failures.unwrap(failure));
+					// like the method, the caller's callbacks run on the scheduler, never
+					// on
+					// the client's I/O thread or the backend's timer thread
+					Throwable cause = Failures.unwrap(failure);
+					try {
+						scheduler.execute(() -> result.completeExceptionally(cause));
+					}
+					catch (RejectedExecutionException ex) {
+						result.completeExceptionally(cause);
+					}
 				}
 				else if (!result.isDone()) {
 					start(result, call, next, scheduler, wait);

@@ -77,8 +77,17 @@ final class Health {
 	}
 
 	void succeeded() {
-		if (!this.healthy.get() && this.healthy.compareAndSet(false, true)) {
+		if (this.healthy.get()) {
+			return;
+		}
+		// transitions are serialized: a stale failure checked against the previous
+		// recovery must not turn a recovery that is half done unhealthy again
+		synchronized (this) {
+			if (this.healthy.get()) {
+				return;
+			}
 			this.healthySince = System.nanoTime();
+			this.healthy.set(true);
 			logger.info("async-utils " + this.instance + ": redis answers again after "
 					+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.unhealthySince)
 					+ " ms; back to the limit shared in redis");
@@ -93,14 +102,19 @@ final class Health {
 	 */
 	void failed(Throwable cause, long sentAt) {
 		this.failures.increment();
-		if (sentAt - this.healthySince < 0 || this.closed.getAsBoolean()) {
-			// older than the last recovery, or the application is shutting down
+		if (!this.healthy.get() || this.closed.getAsBoolean()) {
+			// already unhealthy, or the application is shutting down
 			return;
 		}
-		if (this.healthy.get() && this.healthy.compareAndSet(true, false)) {
+		synchronized (this) {
+			if (!this.healthy.get() || sentAt - this.healthySince < 0) {
+				// already unhealthy, or sent before the last recovery
+				return;
+			}
 			long now = System.nanoTime();
 			this.unhealthySince = now;
 			this.nextProbe.set(now + PROBE_INTERVAL_NANOS);
+			this.healthy.set(false);
 			logger.warn("async-utils " + this.instance + ": redis unavailable (" + cause.getMessage() + "); "
 					+ describe(this.onFailure) + " until it answers again (asking it every "
 					+ TimeUnit.NANOSECONDS.toMillis(PROBE_INTERVAL_NANOS) + " ms)");

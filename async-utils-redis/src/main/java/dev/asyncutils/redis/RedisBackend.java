@@ -3,6 +3,7 @@ package dev.asyncutils.redis;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -142,7 +143,25 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, SmartLifec
 	<T> CompletableFuture<T> call(Health health, long timeoutNanos,
 			Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command,
 			@Nullable Consumer<T> late) {
-		if (!health.shouldAsk()) {
+		return call(health, timeoutNanos, command, late, false);
+	}
+
+	/**
+	 * Send a command for one instance, within a timeout, keeping its health.
+	 * @param <T> the answer type
+	 * @param health the instance's health
+	 * @param timeoutNanos the longest the answer may take
+	 * @param command sends the command
+	 * @param late receives an answer that came after the timeout (to undo its effect)
+	 * @param evenIfUnhealthy send it even while the instance is unhealthy: for commands
+	 * whose loss holds a slot until its lease runs out (giving a slot back, renewing
+	 * leases), which no later call would repeat
+	 * @return the answer, or exceptionally {@link BackendUnavailableException}
+	 */
+	<T> CompletableFuture<T> call(Health health, long timeoutNanos,
+			Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command, @Nullable Consumer<T> late,
+			boolean evenIfUnhealthy) {
+		if (!evenIfUnhealthy && !health.shouldAsk()) {
 			return CompletableFuture.failedFuture(new BackendUnavailableException(health.unhealthyFor()));
 		}
 		long sentAt = System.nanoTime();
@@ -153,13 +172,22 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, SmartLifec
 			return CompletableFuture.failedFuture(ex);
 		}
 		CompletableFuture<T> result = new CompletableFuture<>();
-		ScheduledFuture<?> timer = this.executor.schedule(() -> {
-			BackendUnavailableException ex = new BackendUnavailableException(
-					"no answer from redis within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
-			if (result.completeExceptionally(ex)) {
-				health.failed(ex, sentAt);
-			}
-		}, timeoutNanos, TimeUnit.NANOSECONDS);
+		ScheduledFuture<?> timer;
+		try {
+			timer = this.executor.schedule(() -> {
+				BackendUnavailableException ex = new BackendUnavailableException(
+						"no answer from redis within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+				if (result.completeExceptionally(ex)) {
+					health.failed(ex, sentAt);
+				}
+			}, timeoutNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// stopped: never throw at a caller (a slot given back from a finally block or
+			// a
+			// completion callback), and send nothing that no timer would end
+			return CompletableFuture.failedFuture(new BackendUnavailableException("the redis backend is stopped"));
+		}
 		CompletionStage<T> sent;
 		try {
 			sent = command.apply(commands);

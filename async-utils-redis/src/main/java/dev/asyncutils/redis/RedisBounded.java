@@ -94,9 +94,10 @@ final class RedisBounded implements RemoteBounded {
 	}
 
 	private void remove(String holder) {
-		// no answer needed: if it does not arrive, the lease runs out
-		this.backend.<Long>call(this.health, this.timeoutNanos, (commands) -> commands.zrem(this.keys[0], holder),
-				null);
+		// no answer needed: if it does not arrive, the lease runs out; sent even while
+		// unhealthy, else a slot given back during a short stall stays held for its lease
+		this.backend.<Long>call(this.health, this.timeoutNanos, (commands) -> commands.zrem(this.keys[0], holder), null,
+				true);
 	}
 
 	/**
@@ -112,8 +113,10 @@ final class RedisBounded implements RemoteBounded {
 		for (int i = 0; i < holders.size(); i++) {
 			args[i + 1] = holders.get(i);
 		}
-		this.backend.<List<Object>>call(this.health, this.timeoutNanos,
-				(commands) -> RedisBackend.BOUNDED_RENEW.run(commands, ScriptOutputType.MULTI, this.keys, args), null)
+		this.backend
+			.<List<Object>>call(this.health, this.timeoutNanos,
+					(commands) -> RedisBackend.BOUNDED_RENEW.run(commands, ScriptOutputType.MULTI, this.keys, args),
+					null, true)
 			.thenAccept((reply) -> {
 				this.active = (int) (long) (Long) reply.get(0);
 				int lost = 0;

@@ -15,5 +15,7 @@ if held >= limit then
   return {0, held}
 end
 redis.call('ZADD', KEYS[1], string.format('%.0f', now + lease), ARGV[3])
-redis.call('PEXPIRE', KEYS[1], math.ceil(lease / 1000) + 1000)
+-- the key outlives its longest lease by a second (another process may use a longer lease)
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+redis.call('PEXPIRE', KEYS[1], math.ceil((tonumber(last[2]) - now) / 1000) + 1000)
 return {1, held + 1}

@@ -17,6 +17,8 @@ for i = 2, #ARGV do
 end
 result[1] = redis.call('ZCARD', KEYS[1])
 if result[1] > 0 then
-  redis.call('PEXPIRE', KEYS[1], math.ceil(lease / 1000) + 1000)
+  -- the key outlives its longest lease by a second (another process may use a longer lease)
+  local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  redis.call('PEXPIRE', KEYS[1], math.ceil((tonumber(last[2]) - now) / 1000) + 1000)
 end
 return result
