@@ -1,6 +1,7 @@
 package dev.asyncutils.core;
 
 import java.lang.reflect.Method;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,12 +28,15 @@ final class AsyncUtilsInterceptor implements MethodInterceptor, AdvisedSupportLi
 
 	private final Map<Method, Optional<MethodPolicy>> aliases = new ConcurrentHashMap<>();
 
+	private static final int MAX_SEEN = 1024;
+
 	/**
 	 * The policies by the identity of the {@code Method} objects proxies pass (each proxy
 	 * class holds one per method), filled on first use: a call compares references
-	 * instead of method signatures.
+	 * instead of method signatures. Replaced on every addition, never changed, so it is
+	 * read without a lock.
 	 */
-	private volatile IdentityTable seen = IdentityTable.EMPTY;
+	private volatile IdentityHashMap<Method, Optional<MethodPolicy>> seen = new IdentityHashMap<>();
 
 	AsyncUtilsInterceptor(Class<?> beanClass, Map<Method, MethodPolicy> policies) {
 		this.beanClass = beanClass;
@@ -71,19 +75,21 @@ final class AsyncUtilsInterceptor implements MethodInterceptor, AdvisedSupportLi
 	 * an interface or bridge method that stands for it.
 	 */
 	@Nullable MethodPolicy policyFor(Method method) {
-		Object found = this.seen.find(method);
+		Optional<MethodPolicy> found = this.seen.get(method);
 		if (found != null) {
-			return (found != IdentityTable.NONE) ? (MethodPolicy) found : null;
+			return found.orElse(null);
 		}
-		MethodPolicy policy = resolve(method);
+		Optional<MethodPolicy> policy = Optional.ofNullable(resolve(method));
 		synchronized (this) {
 			// proxies pass one Method object per method; a bound keeps callers that
 			// pass fresh copies from growing the table
-			if (this.seen.size < IdentityTable.MAX_SIZE) {
-				this.seen = this.seen.with(method, (policy != null) ? policy : IdentityTable.NONE);
+			if (this.seen.size() < MAX_SEEN) {
+				IdentityHashMap<Method, Optional<MethodPolicy>> seen = new IdentityHashMap<>(this.seen);
+				seen.put(method, policy);
+				this.seen = seen;
 			}
 		}
-		return policy;
+		return policy.orElse(null);
 	}
 
 	private @Nullable MethodPolicy resolve(Method method) {
@@ -96,74 +102,6 @@ final class AsyncUtilsInterceptor implements MethodInterceptor, AdvisedSupportLi
 				.findBridgedMethod(AopUtils.getMostSpecificMethod(alias, this.beanClass));
 			return Optional.ofNullable(this.policies.get(specific));
 		}).orElse(null);
-	}
-
-	/**
-	 * An immutable open-addressing table keyed by reference; replaced, never changed.
-	 */
-	private static final class IdentityTable {
-
-		static final Object NONE = new Object();
-
-		static final int MAX_SIZE = 1024;
-
-		static final IdentityTable EMPTY = new IdentityTable(new Object[2], new Object[2], 0);
-
-		private final Object[] keys;
-
-		private final Object[] values;
-
-		private final int size;
-
-		private IdentityTable(Object[] keys, Object[] values, int size) {
-			this.keys = keys;
-			this.values = values;
-			this.size = size;
-		}
-
-		@Nullable Object find(Object key) {
-			Object[] keys = this.keys;
-			int mask = keys.length - 1;
-			for (int i = System.identityHashCode(key) & mask;; i = (i + 1) & mask) {
-				Object candidate = keys[i];
-				if (candidate == key) {
-					return this.values[i];
-				}
-				if (candidate == null) {
-					return null;
-				}
-			}
-		}
-
-		IdentityTable with(Object key, Object value) {
-			if (find(key) != null) {
-				return this;
-			}
-			int capacity = this.keys.length;
-			while (capacity < (this.size + 1) * 2) {
-				capacity *= 2;
-			}
-			Object[] keys = new Object[capacity];
-			Object[] values = new Object[capacity];
-			for (int i = 0; i < this.keys.length; i++) {
-				if (this.keys[i] != null) {
-					put(keys, values, this.keys[i], this.values[i]);
-				}
-			}
-			put(keys, values, key, value);
-			return new IdentityTable(keys, values, this.size + 1);
-		}
-
-		private static void put(Object[] keys, Object[] values, Object key, Object value) {
-			int mask = keys.length - 1;
-			int i = System.identityHashCode(key) & mask;
-			while (keys[i] != null) {
-				i = (i + 1) & mask;
-			}
-			keys[i] = key;
-			values[i] = value;
-		}
-
 	}
 
 }
