@@ -26,7 +26,7 @@ final class PlainRetryInvoker implements Invoker {
 
 	@Override
 	public @Nullable Object invoke(Call call) throws Throwable {
-		long start = (this.settings.maxDurationNanos() > 0) ? System.nanoTime() : 0;
+		long start = this.settings.startNanos();
 		RetryRun run = null;
 		while (true) {
 			Object result;

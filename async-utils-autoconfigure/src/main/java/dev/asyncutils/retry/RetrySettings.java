@@ -60,6 +60,15 @@ public record RetrySettings(String name, int maxAttempts, Duration delay, double
 	}
 
 	/**
+	 * Return when a call starts, for {@code maxDuration}: the clock is read only when
+	 * there is such a limit.
+	 * @return {@link System#nanoTime()}, or 0 without a limit
+	 */
+	long startNanos() {
+		return (this.maxDuration != null) ? System.nanoTime() : 0;
+	}
+
+	/**
 	 * Return the overall limit in nanoseconds, 0 for none.
 	 * @return the limit
 	 */

@@ -39,7 +39,7 @@ final class StageRetryInvoker implements Invoker {
 
 	@Override
 	public Object invoke(Call call) {
-		long start = (this.settings.maxDurationNanos() > 0) ? System.nanoTime() : 0;
+		long start = this.settings.startNanos();
 		CompletionStage<@Nullable Object> first = Stages.invoke(this.next, call);
 		if (Stages.isDoneNormally(first)) {
 			// succeeded at once: nothing to watch, the method's own future is the answer
