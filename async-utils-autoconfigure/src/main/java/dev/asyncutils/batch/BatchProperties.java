@@ -83,9 +83,9 @@ public class BatchProperties {
 	}
 
 	/**
-	 * Parse the item timeout. It is bound as text so that an empty value, as in
-	 * {@code item-timeout:} with nothing after it, means "none" instead of an unbound
-	 * property.
+	 * Parse the item timeout. It is bound as text so that it also accepts the word
+	 * {@code none} (the default its metadata shows); an empty value means "none" like
+	 * every other blank {@code async-utils} property.
 	 */
 	private @Nullable Duration parseItemTimeout() {
 		String text = this.itemTimeout;
