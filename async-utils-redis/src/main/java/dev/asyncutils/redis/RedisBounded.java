@@ -2,7 +2,6 @@ package dev.asyncutils.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,15 +27,11 @@ import dev.asyncutils.bounded.RemoteBounded;
  * still holds every third of the lease time, in one script for all of them; a process
  * that dies stops renewing, and its slots come back when their leases run out.
  */
-final class RedisBounded implements RemoteBounded {
+final class RedisBounded extends RedisInstance implements RemoteBounded {
 
 	private static final Log logger = LogFactory.getLog(RedisBounded.class);
 
-	private final RedisBackend backend;
-
 	private final String name;
-
-	private final String[] keys;
 
 	private final String limit;
 
@@ -44,22 +39,18 @@ final class RedisBounded implements RemoteBounded {
 
 	private final long timeoutNanos;
 
-	private final Health health;
-
 	private final Set<String> held = ConcurrentHashMap.newKeySet();
 
 	private volatile int active;
 
 	RedisBounded(RedisBackend backend, BoundedSettings settings, BooleanSupplier closed) {
+		super(backend, "bounded", settings.name(), settings.backend(), closed);
 		BackendSettings redis = settings.backend();
 		Duration leaseTime = (redis.leaseTime() != null) ? redis.leaseTime() : BackendSettings.DEFAULT_LEASE_TIME;
-		this.backend = backend;
 		this.name = settings.name();
-		this.keys = new String[] { redis.keyPrefix() + "bounded:" + settings.name() };
 		this.limit = Integer.toString(settings.maxConcurrent());
 		this.leaseMicros = Long.toString(TimeUnit.NANOSECONDS.toMicros(leaseTime.toNanos()));
 		this.timeoutNanos = redis.timeout().toNanos();
-		this.health = new Health("bounded", settings.name(), redis.onFailure(), closed);
 		long renewEvery = leaseTime.toNanos() / 3;
 		backend.executor().scheduleWithFixedDelay(this::renew, renewEvery, renewEvery, TimeUnit.NANOSECONDS);
 	}
@@ -140,19 +131,8 @@ final class RedisBounded implements RemoteBounded {
 	}
 
 	@Override
-	public boolean healthy() {
-		return this.health.healthy();
-	}
-
-	@Override
-	public long failureCount() {
-		return this.health.failureCount();
-	}
-
-	@Override
 	public Map<String, Object> describe() {
-		Map<String, Object> described = new LinkedHashMap<>();
-		described.put("key", this.keys[0]);
+		Map<String, Object> described = super.describe();
 		described.put("heldHere", this.held.size());
 		return described;
 	}

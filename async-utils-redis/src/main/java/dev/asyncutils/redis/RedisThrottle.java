@@ -1,14 +1,11 @@
 package dev.asyncutils.redis;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
 import io.lettuce.core.ScriptOutputType;
 
-import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.throttle.RemoteThrottle;
 import dev.asyncutils.throttle.ThrottleSettings;
 
@@ -18,28 +15,19 @@ import dev.asyncutils.throttle.ThrottleSettings;
  * permit: one round trip, atomic, and independent of the JVMs' clocks. The key expires
  * once the bucket would be full again.
  */
-final class RedisThrottle implements RemoteThrottle {
-
-	private final RedisBackend backend;
-
-	private final String[] keys;
+final class RedisThrottle extends RedisInstance implements RemoteThrottle {
 
 	private final String intervalMicros;
 
 	private final String burst;
 
-	private final Health health;
-
 	private volatile int available;
 
 	RedisThrottle(RedisBackend backend, ThrottleSettings settings, BooleanSupplier closed) {
-		BackendSettings redis = settings.backend();
-		this.backend = backend;
-		this.keys = new String[] { redis.keyPrefix() + "throttle:" + settings.name() };
+		super(backend, "throttle", settings.name(), settings.backend(), closed);
 		// rounded up, like the local bucket: rounding never admits more
 		this.intervalMicros = Long.toString((settings.intervalNanos() + 999) / 1000);
 		this.burst = Integer.toString(settings.burst());
-		this.health = new Health("throttle", settings.name(), redis.onFailure(), closed);
 		this.available = settings.burst();
 	}
 
@@ -68,23 +56,6 @@ final class RedisThrottle implements RemoteThrottle {
 	@Override
 	public int availablePermits() {
 		return this.available;
-	}
-
-	@Override
-	public boolean healthy() {
-		return this.health.healthy();
-	}
-
-	@Override
-	public long failureCount() {
-		return this.health.failureCount();
-	}
-
-	@Override
-	public Map<String, Object> describe() {
-		Map<String, Object> described = new LinkedHashMap<>();
-		described.put("key", this.keys[0]);
-		return described;
 	}
 
 }
