@@ -21,6 +21,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 import dev.asyncutils.annotation.Bounded;
+import dev.asyncutils.annotation.CircuitBreaker;
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
 import dev.asyncutils.annotation.Throttle;
@@ -30,6 +31,8 @@ import dev.asyncutils.batch.DefaultBatchProcessor;
 import dev.asyncutils.bounded.BoundedBackend;
 import dev.asyncutils.bounded.BoundedFeature;
 import dev.asyncutils.bounded.BoundedRegistry;
+import dev.asyncutils.circuitbreaker.CircuitBreakerFeature;
+import dev.asyncutils.circuitbreaker.CircuitBreakerRegistry;
 import dev.asyncutils.core.AsyncUtilsBeanPostProcessor;
 import dev.asyncutils.core.AsyncUtilsScheduler;
 import dev.asyncutils.core.PolicyFeature;
@@ -70,9 +73,8 @@ public final class AsyncUtilsAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static AsyncUtilsBeanPostProcessor asyncUtilsBeanPostProcessor(ObjectProvider<PolicyFeature<?>> features,
 			ObjectProvider<AsyncUtilsScheduler> scheduler) {
-		return new AsyncUtilsBeanPostProcessor(
-				List.of(Fallback.class, Retry.class, Timeout.class, Bounded.class, Throttle.class), features,
-				scheduler);
+		return new AsyncUtilsBeanPostProcessor(List.of(Fallback.class, Retry.class, CircuitBreaker.class, Timeout.class,
+				Bounded.class, Throttle.class), features, scheduler);
 	}
 
 	/**
@@ -170,6 +172,28 @@ public final class AsyncUtilsAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	BoundedFeature asyncUtilsBoundedFeature(BoundedRegistry registry) {
 		return new BoundedFeature(registry);
+	}
+
+	/**
+	 * Every circuit breaker by name, for reading their state without annotations too.
+	 * @param properties the properties
+	 * @return the registry
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	CircuitBreakerRegistry circuitBreakerRegistry(AsyncUtilsProperties properties) {
+		return new CircuitBreakerRegistry(properties.getCircuitBreaker(), System::nanoTime);
+	}
+
+	/**
+	 * The {@code @CircuitBreaker} capability.
+	 * @param registry the breaker registry
+	 * @return the capability
+	 */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	CircuitBreakerFeature asyncUtilsCircuitBreakerFeature(CircuitBreakerRegistry registry) {
+		return new CircuitBreakerFeature(registry);
 	}
 
 	/**

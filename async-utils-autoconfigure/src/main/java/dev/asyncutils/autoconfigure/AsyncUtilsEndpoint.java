@@ -23,6 +23,8 @@ import dev.asyncutils.batch.DefaultBatchProcessor;
 import dev.asyncutils.bounded.BoundedLimiter;
 import dev.asyncutils.bounded.BoundedRegistry;
 import dev.asyncutils.bounded.BoundedSettings;
+import dev.asyncutils.circuitbreaker.CircuitBreakerRegistry;
+import dev.asyncutils.circuitbreaker.CircuitDescription;
 import dev.asyncutils.core.InstanceCatalog;
 import dev.asyncutils.fallback.FallbackFeature;
 import dev.asyncutils.fallback.FallbackStats;
@@ -58,6 +60,8 @@ public class AsyncUtilsEndpoint {
 
 	private final ObjectProvider<BatchProcessor> batchProcessor;
 
+	private final ObjectProvider<CircuitBreakerRegistry> breakers;
+
 	/**
 	 * Create the endpoint.
 	 * @param throttles the throttle instances
@@ -66,22 +70,26 @@ public class AsyncUtilsEndpoint {
 	 * @param timeout the timeout capability
 	 * @param fallback the fallback capability
 	 * @param batchProcessor the batch processor
+	 * @param breakers the circuit breakers
 	 */
 	public AsyncUtilsEndpoint(ObjectProvider<ThrottleRegistry> throttles, ObjectProvider<BoundedRegistry> bounded,
 			ObjectProvider<RetryFeature> retry, ObjectProvider<TimeoutFeature> timeout,
-			ObjectProvider<FallbackFeature> fallback, ObjectProvider<BatchProcessor> batchProcessor) {
+			ObjectProvider<FallbackFeature> fallback, ObjectProvider<BatchProcessor> batchProcessor,
+			ObjectProvider<CircuitBreakerRegistry> breakers) {
 		this.throttles = throttles;
 		this.bounded = bounded;
 		this.retry = retry;
 		this.timeout = timeout;
 		this.fallback = fallback;
 		this.batchProcessor = batchProcessor;
+		this.breakers = breakers;
 	}
 
 	/**
 	 * List every instance by kind.
 	 * @return the instances: {@code throttles}, {@code retries}, {@code timeouts},
-	 * {@code bounded}, {@code fallbacks} by name, and {@code batch}
+	 * {@code bounded}, {@code fallbacks}, {@code circuitBreakers} by name, and
+	 * {@code batch}
 	 */
 	@ReadOperation
 	public Map<String, Object> instances() {
@@ -91,6 +99,7 @@ public class AsyncUtilsEndpoint {
 		all.put("timeouts", timeouts(null));
 		all.put("bounded", bounded(null));
 		all.put("fallbacks", fallbacks(null));
+		all.put("circuitBreakers", circuitBreakers(null));
 		BatchProcessor processor = this.batchProcessor.getIfAvailable();
 		if (processor != null) {
 			all.put("batch", batch(processor));
@@ -112,6 +121,7 @@ public class AsyncUtilsEndpoint {
 		putIfPresent(found, "timeout", timeouts(name).get(name));
 		putIfPresent(found, "bounded", bounded(name).get(name));
 		putIfPresent(found, "fallback", fallbacks(name).get(name));
+		putIfPresent(found, "circuitBreaker", circuitBreakers(name).get(name));
 		BatchProcessor processor = this.batchProcessor.getIfAvailable();
 		if (processor != null && BatchMeters.NAME.equals(name)) {
 			found.put("batch", batch(processor));
@@ -142,6 +152,12 @@ public class AsyncUtilsEndpoint {
 	private Map<String, Object> fallbacks(@Nullable String only) {
 		FallbackFeature feature = this.fallback.getIfAvailable();
 		return list((feature != null) ? feature.instances() : null, only, AsyncUtilsEndpoint::describe);
+	}
+
+	private Map<String, Object> circuitBreakers(@Nullable String only) {
+		CircuitBreakerRegistry registry = this.breakers.getIfAvailable();
+		return list((registry != null) ? registry.catalog() : null, only,
+				(circuit) -> CircuitDescription.of(circuit, AsyncUtilsEndpoint::format));
 	}
 
 	/**
