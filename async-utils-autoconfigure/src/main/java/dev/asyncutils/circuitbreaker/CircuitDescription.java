@@ -50,7 +50,9 @@ public final class CircuitDescription {
 		window.put("failures", (counts != null) ? counts.failures() : 0L);
 		window.put("slow", (counts != null) ? counts.slow() : 0L);
 		described.put("window", window);
-		described.put("timeLeftOpen", format.apply(circuit.timeLeftOpen()));
+		Duration left = circuit.timeLeftOpen();
+		// whole milliseconds, rounded up: still open when this says 1ms
+		described.put("timeLeftOpen", format.apply(Duration.ofMillis((left.toNanos() + 999_999) / 1_000_000)));
 		Map<String, Object> calls = new LinkedHashMap<>();
 		calls.put("success", circuit.successCount());
 		calls.put("failure", circuit.failureCount());
