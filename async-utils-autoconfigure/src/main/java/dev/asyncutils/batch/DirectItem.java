@@ -18,7 +18,7 @@ import dev.asyncutils.core.Failures;
  * @param <T> the item type
  * @param <R> the result type
  */
-final class DirectItem<T, R> extends Item<T, R> implements Runnable {
+final class DirectItem<T, R> extends Item<T, R> implements Runnable, InterruptHandshake.Worker {
 
 	private static final long serialVersionUID = 1L;
 
@@ -117,10 +117,7 @@ final class DirectItem<T, R> extends Item<T, R> implements Runnable {
 		}
 		// a canceller ended the item during the attempt
 		if (onWorker) {
-			while (get() == INTERRUPTING) {
-				Thread.onSpinWait();
-			}
-			Thread.interrupted();
+			InterruptHandshake.clearDelivered(this, INTERRUPTING);
 		}
 	}
 
@@ -136,16 +133,7 @@ final class DirectItem<T, R> extends Item<T, R> implements Runnable {
 				}
 			}
 			else if (state == RUNNING) {
-				if (compareAndSet(RUNNING, INTERRUPTING)) {
-					try {
-						Thread runner = this.runner;
-						if (runner != null) {
-							runner.interrupt();
-						}
-					}
-					finally {
-						set(DONE);
-					}
+				if (InterruptHandshake.interrupt(this, RUNNING, INTERRUPTING, DONE, this)) {
 					record(cancelledOutcome());
 					return;
 				}
@@ -154,6 +142,11 @@ final class DirectItem<T, R> extends Item<T, R> implements Runnable {
 				return;
 			}
 		}
+	}
+
+	@Override
+	public @Nullable Thread thread() {
+		return this.runner;
 	}
 
 	@Override
