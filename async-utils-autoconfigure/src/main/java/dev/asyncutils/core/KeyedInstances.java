@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -48,7 +48,7 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 
 	private final int maxKeys;
 
-	private final Supplier<I> factory;
+	private final Function<Object, I> factory;
 
 	private final Cache<Object, I> cache;
 
@@ -66,17 +66,17 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 	/**
 	 * Create the keyed instances of one instance.
 	 * @param maxKeys the most keys held at once
-	 * @param factory creates the instance of a new key
+	 * @param factory creates the instance of a new key, given the key
 	 * @param clock the clock of the instances ({@link System#nanoTime()}-like)
 	 * @param scheduler runs the expiry of idle entries, {@code null} to expire them only
 	 * while the instance is in use
 	 */
-	public KeyedInstances(int maxKeys, Supplier<I> factory, LongSupplier clock,
+	public KeyedInstances(int maxKeys, Function<Object, I> factory, LongSupplier clock,
 			@Nullable ScheduledExecutorService scheduler) {
 		this(maxKeys, factory, clock, scheduler, GRACE);
 	}
 
-	KeyedInstances(int maxKeys, Supplier<I> factory, LongSupplier clock, @Nullable ScheduledExecutorService scheduler,
+	KeyedInstances(int maxKeys, Function<Object, I> factory, LongSupplier clock, @Nullable ScheduledExecutorService scheduler,
 			Duration grace) {
 		this.maxKeys = maxKeys;
 		this.factory = factory;
@@ -135,7 +135,7 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 				return null;
 			}
 			if (this.held.compareAndSet(held, held + 1)) {
-				return this.factory.get();
+				return this.factory.apply(key);
 			}
 		}
 	}

@@ -33,6 +33,9 @@ final class Limits {
 	/** Returned by {@code reserve} when the permits would come too late. */
 	static final long REJECTED = Long.MIN_VALUE;
 
+	/** Returned by {@code reserve} when the permits are due at once and were asked so. */
+	static final long FREE_NOW = Long.MIN_VALUE + 1;
+
 	/** Returned by {@code reserve} when the bucket was retired: look it up again. */
 	static final long RETIRED = Long.MIN_VALUE + 2;
 
@@ -127,8 +130,24 @@ final class Limits {
 	 * anything, or {@link #RETIRED}
 	 */
 	long reserve(State state, int permits, long maxWaitNanos) {
+		return reserve(state, permits, maxWaitNanos, false);
+	}
+
+	/**
+	 * Reserve permits if every limit makes them due within {@code maxWaitNanos}.
+	 * @param state the bucket
+	 * @param permits how many permits, from 1 to {@link #maxPermits()}
+	 * @param maxWaitNanos the longest acceptable wait
+	 * @param freeNowIfFree answer {@link #FREE_NOW} instead of a token when the permits
+	 * are due at once (the caller then needs no second clock reading)
+	 * @return the token (the time the permits are due), {@link #FREE_NOW},
+	 * {@link #REJECTED} without taking anything, or {@link #RETIRED}
+	 */
+	long reserve(State state, int permits, long maxWaitNanos, boolean freeNowIfFree) {
 		if (this.intervals.length > 1) {
-			return reserveAll(state, permits, maxWaitNanos);
+			long due = reserveAll(state, permits, maxWaitNanos);
+			return (freeNowIfFree && due != REJECTED && due != RETIRED && due - this.clock.getAsLong() <= 0)
+					? FREE_NOW : due;
 		}
 		long interval = this.intervals[0];
 		long ahead = this.tolerances[0] - (permits - 1L) * interval;
@@ -146,7 +165,7 @@ final class Limits {
 				return REJECTED;
 			}
 			if (TAT.compareAndSet(state, tat, base + take)) {
-				return due;
+				return (freeNowIfFree && due - now <= 0) ? FREE_NOW : due;
 			}
 			Thread.yield();
 		}
@@ -244,6 +263,24 @@ final class Limits {
 			free = Math.min(free, limitFree);
 		}
 		return free;
+	}
+
+	/**
+	 * Return how many callers of one permit hold a reservation that is not due yet (as
+	 * the first limit sees it).
+	 * @param state the bucket
+	 * @return the waiting callers
+	 */
+	int waiting(State state) {
+		long tat = (long) TAT.getVolatile(state);
+		if (tat == GONE) {
+			return 0;
+		}
+		long backlog = tat - this.tolerances[0] - this.clock.getAsLong();
+		if (backlog <= 0) {
+			return 0;
+		}
+		return (int) Math.min(Integer.MAX_VALUE, (backlog + this.intervals[0] - 1) / this.intervals[0]);
 	}
 
 	/**

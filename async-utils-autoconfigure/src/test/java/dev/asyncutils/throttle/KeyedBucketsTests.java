@@ -29,7 +29,7 @@ class KeyedBucketsTests {
 	private final AtomicLong clock = new AtomicLong(1_000 * MS);
 
 	private KeyedInstances<State> keyed(Limits limits, int maxKeys) {
-		return new KeyedInstances<>(maxKeys, limits::newState, this.clock::get, null);
+		return new KeyedInstances<>(maxKeys, (key) -> limits.newState(), this.clock::get, null);
 	}
 
 	@Test
