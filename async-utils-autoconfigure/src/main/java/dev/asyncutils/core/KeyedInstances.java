@@ -76,8 +76,8 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 		this(maxKeys, factory, clock, scheduler, GRACE);
 	}
 
-	KeyedInstances(int maxKeys, Function<Object, I> factory, LongSupplier clock, @Nullable ScheduledExecutorService scheduler,
-			Duration grace) {
+	KeyedInstances(int maxKeys, Function<Object, I> factory, LongSupplier clock,
+			@Nullable ScheduledExecutorService scheduler, Duration grace) {
 		this.maxKeys = maxKeys;
 		this.factory = factory;
 		this.clock = clock;

@@ -146,8 +146,8 @@ final class Limits {
 	long reserve(State state, int permits, long maxWaitNanos, boolean freeNowIfFree) {
 		if (this.intervals.length > 1) {
 			long due = reserveAll(state, permits, maxWaitNanos);
-			return (freeNowIfFree && due != REJECTED && due != RETIRED && due - this.clock.getAsLong() <= 0)
-					? FREE_NOW : due;
+			return (freeNowIfFree && due != REJECTED && due != RETIRED && due - this.clock.getAsLong() <= 0) ? FREE_NOW
+					: due;
 		}
 		long interval = this.intervals[0];
 		long ahead = this.tolerances[0] - (permits - 1L) * interval;
