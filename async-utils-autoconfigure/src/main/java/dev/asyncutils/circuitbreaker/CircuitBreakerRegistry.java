@@ -174,9 +174,9 @@ public class CircuitBreakerRegistry extends InstanceRegistry<CircuitBreaker, Bre
 		if (halfOpenCalls.required() < 1) {
 			throw settings.invalid(halfOpenCalls, "must be at least 1");
 		}
-		List<Class<? extends Throwable>> recordOn = types(settings, settings.pick("recordOn", "record-on",
+		List<Class<? extends Throwable>> recordOn = settings.throwableTypes(settings.pick("recordOn", "record-on",
 				instance.getRecordOn(), attributes.recordOn(), defaults.getRecordOn(), List.of(Exception.class)));
-		List<Class<? extends Throwable>> ignoreOn = types(settings, settings.pick("ignoreOn", "ignore-on",
+		List<Class<? extends Throwable>> ignoreOn = settings.throwableTypes(settings.pick("ignoreOn", "ignore-on",
 				instance.getIgnoreOn(), attributes.ignoreOn(), defaults.getIgnoreOn(), List.of()));
 		return new BreakerSettings(settings.instance(), failureRate, slowCallDuration.value(), slowCallRate,
 				minimumCalls.required(), timeBased ? 0 : windowCalls.required(),
@@ -207,16 +207,6 @@ public class CircuitBreakerRegistry extends InstanceRegistry<CircuitBreaker, Bre
 			throw settings.invalid(duration, "is too long: at most " + MAX_DURATION.toDays() / 365
 					+ " years (the most nanoseconds a long holds)");
 		}
-	}
-
-	private static List<Class<? extends Throwable>> types(Settings settings,
-			Setting<List<Class<? extends Throwable>>> types) {
-		for (Class<?> type : types.required()) {
-			if (type == null || !Throwable.class.isAssignableFrom(type)) {
-				throw settings.invalid(types, "every entry must be a Throwable type, found " + type);
-			}
-		}
-		return List.copyOf(types.required());
 	}
 
 }

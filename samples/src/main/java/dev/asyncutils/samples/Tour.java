@@ -19,7 +19,10 @@ import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.stereotype.Component;
 
 import dev.asyncutils.batch.BatchProcessor;
+import dev.asyncutils.CircuitOpenException;
 import dev.asyncutils.batch.BatchResult;
+import dev.asyncutils.circuitbreaker.Circuit;
+import dev.asyncutils.circuitbreaker.CircuitBreakerRegistry;
 import dev.asyncutils.throttle.ThrottleRegistry;
 import dev.asyncutils.throttle.ThrottleSettings;
 
@@ -56,6 +59,8 @@ public class Tour implements ExitCodeGenerator {
 
 	private final ThrottleRegistry throttles;
 
+	private final CircuitBreakerRegistry breakers;
+
 	private final PrintStream out = System.out;
 
 	private volatile @Nullable TourSummary lastSummary;
@@ -68,14 +73,16 @@ public class Tour implements ExitCodeGenerator {
 	 * @param meters the registry that holds the meters of every async-utils instance
 	 * @param throttles the throttle instances, to print the settings of the client's
 	 * throttle
+	 * @param breakers the circuit breakers, to show the state of the client's breaker
 	 */
 	public Tour(InventoryClient client, FlakyInventoryService service, BatchProcessor batchProcessor,
-			MeterRegistry meters, ThrottleRegistry throttles) {
+			MeterRegistry meters, ThrottleRegistry throttles, CircuitBreakerRegistry breakers) {
 		this.client = client;
 		this.service = service;
 		this.batchProcessor = batchProcessor;
 		this.meters = meters;
 		this.throttles = throttles;
+		this.breakers = breakers;
 	}
 
 	/**
@@ -85,13 +92,15 @@ public class Tour implements ExitCodeGenerator {
 	public TourSummary run() {
 		Counts before = counts();
 		long start = System.nanoTime();
-		section("1/3  Look-ups: @Retry, @Timeout and @Fallback absorb a flaky service (" + LOOK_UPS + " articles)");
+		section("1/4  Look-ups: @Retry, @Timeout and @Fallback absorb a flaky service (" + LOOK_UPS + " articles)");
 		lookUps();
-		section("2/3  A burst: " + BURST + " availability checks at once, @Bounded and @Throttle");
+		section("2/4  A burst: " + BURST + " availability checks at once, @Bounded and @Throttle");
 		burst();
-		section("3/3  A batch job: the BatchProcessor reserves " + BATCH_ITEMS
+		section("3/4  A batch job: the BatchProcessor reserves " + BATCH_ITEMS
 				+ " articles through @Retry and @Throttle");
 		BatchResult<String, String> result = batchJob();
+		section("4/4  An outage: @CircuitBreaker stops calling the shipping service and finds it back");
+		outage();
 		Counts during = counts().minus(before);
 		TourSummary summary = new TourSummary(BATCH_ITEMS, result.outcomes().size(), during.itemsSucceeded,
 				during.itemsFailed, during.retries, during.timeouts, during.throttleWaits, during.throttleRejections,
@@ -200,6 +209,52 @@ public class Tour implements ExitCodeGenerator {
 				result.elapsed().toMillis(), result.succeeded(), result.failed(), limits.window().toMillis(),
 				this.service.peakCallsInWindow());
 		return result;
+	}
+
+	/**
+	 * Take the shipping service down: the breaker opens once half of the last calls
+	 * failed, and later calls fail at once without reaching it. Bring it back: after
+	 * wait-in-open, trial calls find it working and the breaker closes.
+	 */
+	private void outage() {
+		Circuit circuit = this.breakers.get(InventoryClient.SHIPPING);
+		this.service.shippingDown(true);
+		int reachedBefore = this.service.shippingQuotes();
+		int calls = 12;
+		for (int i = 1; i <= calls; i++) {
+			quote("SHIP-" + i, circuit);
+		}
+		this.out.printf("the shipping service saw %d of %d calls; the others failed at once%n",
+				this.service.shippingQuotes() - reachedBefore, calls);
+		this.service.shippingDown(false);
+		Duration wait = circuit.timeLeftOpen();
+		this.out.printf("the shipping service is back; the breaker lets trial calls through in %d ms%n",
+				wait.toMillis());
+		try {
+			Thread.sleep(wait.toMillis() + 20);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return;
+		}
+		for (int i = 1; i <= circuit.settings().halfOpenCalls() + 1; i++) {
+			quote("SHIP-" + i, circuit);
+		}
+	}
+
+	private void quote(String sku, Circuit circuit) {
+		String outcome;
+		try {
+			outcome = "shipping " + this.client.shipping(sku);
+		}
+		catch (CircuitOpenException ex) {
+			outcome = "rejected at once, retry after " + ex.retryAfter().toMillis() + " ms";
+		}
+		catch (Exception ex) {
+			outcome = "failed: " + ex.getMessage();
+		}
+		this.out.printf("%-8s %-44s breaker %s%n", sku, outcome,
+				circuit.state().name().toLowerCase(Locale.ROOT).replace('_', '-'));
 	}
 
 	private void progress(int done, long start, Counts atStart) {

@@ -23,6 +23,10 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.ActiveProfiles;
 
+import dev.asyncutils.CircuitState;
+import dev.asyncutils.circuitbreaker.Circuit;
+import dev.asyncutils.circuitbreaker.CircuitBreakerRegistry;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -116,6 +120,15 @@ class SampleApplicationTests {
 				.containsPattern("\\| rejections \\(throttle \\+ bounded\\)\\s+\\|\\s+0 \\(0 \\+ 0\\) \\|")
 				.containsPattern("\\| downstream: 429 Too Many Requests\\s+\\|\\s+0 \\|");
 			assertThat(this.tour.getExitCode()).isZero();
+
+			// the outage: the breaker opened on the failing shipping service, later calls
+			// failed at once without reaching it, and trial calls closed it once it was back
+			Circuit shipping = this.context.getBean(CircuitBreakerRegistry.class).get(InventoryClient.SHIPPING);
+			assertThat(shipping.state()).isEqualTo(CircuitState.CLOSED);
+			assertThat(count("asyncutils.circuitbreaker.calls", "name", "shipping", "result", "not_permitted"))
+				.isPositive()
+				.isEqualTo(12 + 4 - this.service.shippingQuotes());
+			assertThat(output.getOut()).contains("rejected at once, retry after", "breaker open", "breaker half-open");
 
 			// no web server without --server
 			assertThat(this.context).isNotInstanceOf(WebServerApplicationContext.class);
