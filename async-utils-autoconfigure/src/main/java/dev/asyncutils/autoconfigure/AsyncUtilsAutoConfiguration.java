@@ -20,6 +20,7 @@ import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
+import dev.asyncutils.AsyncUtils;
 import dev.asyncutils.annotation.Bounded;
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
@@ -73,6 +74,18 @@ public final class AsyncUtilsAutoConfiguration {
 		return new AsyncUtilsBeanPostProcessor(
 				List.of(Fallback.class, Retry.class, Timeout.class, Bounded.class, Throttle.class), features,
 				scheduler);
+	}
+
+	/**
+	 * Guards for code without annotations, on the same capabilities.
+	 * @param postProcessor the post-processor whose resolver builds the chains
+	 * @param throttles the throttle instances, for pacing
+	 * @return the entry point
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	AsyncUtils asyncUtils(AsyncUtilsBeanPostProcessor postProcessor, ThrottleRegistry throttles) {
+		return new AsyncUtils(postProcessor.guardPolicies("asyncUtils"), throttles);
 	}
 
 	/**
