@@ -18,6 +18,8 @@ import dev.asyncutils.bounded.BoundedRegistry;
 import dev.asyncutils.circuitbreaker.CircuitBreakerMeters;
 import dev.asyncutils.circuitbreaker.CircuitBreakerRegistry;
 import dev.asyncutils.core.AsyncUtilsScheduler;
+import dev.asyncutils.debounce.DebounceFeature;
+import dev.asyncutils.debounce.DebounceMeters;
 import dev.asyncutils.fallback.FallbackFeature;
 import dev.asyncutils.fallback.FallbackMeters;
 import dev.asyncutils.retry.RetryFeature;
@@ -50,6 +52,7 @@ public final class AsyncUtilsMetricsAutoConfiguration {
 	 * @param timeout the timeout capability
 	 * @param fallback the fallback capability
 	 * @param batchProcessor the batch processor
+	 * @param debounce the debounce capability
 	 * @param breakers the circuit breakers
 	 * @return the binder
 	 */
@@ -58,7 +61,7 @@ public final class AsyncUtilsMetricsAutoConfiguration {
 			ObjectProvider<ThrottleRegistry> throttles, ObjectProvider<BoundedRegistry> bounded,
 			ObjectProvider<RetryFeature> retry, ObjectProvider<TimeoutFeature> timeout,
 			ObjectProvider<FallbackFeature> fallback, ObjectProvider<BatchProcessor> batchProcessor,
-			ObjectProvider<CircuitBreakerRegistry> breakers) {
+			ObjectProvider<DebounceFeature> debounce, ObjectProvider<CircuitBreakerRegistry> breakers) {
 		return () -> {
 			MeterRegistry meters = registry.getObject();
 			throttles.ifAvailable((instances) -> instances.catalog()
@@ -73,6 +76,8 @@ public final class AsyncUtilsMetricsAutoConfiguration {
 				.forEachNowAndLater((name, stats) -> FallbackMeters.bind(meters, name, stats)));
 			breakers.ifAvailable((instances) -> instances.catalog()
 				.forEachNowAndLater((name, circuit) -> CircuitBreakerMeters.bind(meters, name, circuit)));
+			debounce.ifAvailable((feature) -> feature.instances()
+				.forEachNowAndLater((name, stats) -> DebounceMeters.bind(meters, name, stats)));
 			batchProcessor.ifAvailable((processor) -> {
 				if (processor instanceof DefaultBatchProcessor defaultProcessor) {
 					BatchMeters.bind(meters, BatchMeters.NAME, defaultProcessor.stats());

@@ -6,6 +6,7 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import dev.asyncutils.batch.BatchProperties;
 import dev.asyncutils.bounded.BoundedProperties;
 import dev.asyncutils.circuitbreaker.CircuitBreakerProperties;
+import dev.asyncutils.debounce.DebounceProperties;
 import dev.asyncutils.retry.RetryProperties;
 import dev.asyncutils.throttle.ThrottleProperties;
 import dev.asyncutils.timeout.TimeoutProperties;
@@ -62,6 +63,12 @@ public class AsyncUtilsProperties {
 	 */
 	@NestedConfigurationProperty
 	private final CircuitBreakerProperties circuitBreaker = new CircuitBreakerProperties();
+
+	/**
+	 * Settings of @Debounce.
+	 */
+	@NestedConfigurationProperty
+	private final DebounceProperties debounce = new DebounceProperties();
 
 	/**
 	 * Options of the auto-configured BatchProcessor.
@@ -139,6 +146,14 @@ public class AsyncUtilsProperties {
 	 */
 	public CircuitBreakerProperties getCircuitBreaker() {
 		return this.circuitBreaker;
+	}
+
+	/**
+	 * Return the {@code async-utils.debounce} properties.
+	 * @return the debounce properties
+	 */
+	public DebounceProperties getDebounce() {
+		return this.debounce;
 	}
 
 	/**

@@ -158,8 +158,8 @@ public class RetryFeature implements PolicyFeature<Retry> {
 			@Nullable List<Class<? extends Throwable>> fromInstance,
 			@Nullable List<Class<? extends Throwable>> fromAnnotation,
 			@Nullable List<Class<? extends Throwable>> fromDefaults, List<Class<? extends Throwable>> builtIn) {
-		return settings.throwableTypes(
-				settings.pick(attribute, property, fromInstance, fromAnnotation, fromDefaults, builtIn));
+		return settings
+			.throwableTypes(settings.pick(attribute, property, fromInstance, fromAnnotation, fromDefaults, builtIn));
 	}
 
 }

@@ -60,7 +60,9 @@ class ConfigurationMetadataTests {
 			"async-utils.circuit-breaker.defaults.minimum-calls", "async-utils.circuit-breaker.defaults.window-calls",
 			"async-utils.circuit-breaker.defaults.window-duration", "async-utils.circuit-breaker.defaults.wait-in-open",
 			"async-utils.circuit-breaker.defaults.half-open-calls", "async-utils.circuit-breaker.defaults.record-on",
-			"async-utils.circuit-breaker.defaults.ignore-on", "async-utils.circuit-breaker.instances");
+			"async-utils.circuit-breaker.defaults.ignore-on", "async-utils.circuit-breaker.instances",
+			"async-utils.debounce.defaults.delay", "async-utils.debounce.defaults.max-wait",
+			"async-utils.debounce.instances");
 
 	private static final Map<String, Object> DEFAULTS = Map.ofEntries(Map.entry("async-utils.enabled", true),
 			Map.entry("async-utils.scheduler-threads", 2), Map.entry("async-utils.metrics.enabled", true),
@@ -104,7 +106,10 @@ class ConfigurationMetadataTests {
 			Map.entry("async-utils.bounded.instances", "same keys as defaults"),
 			Map.entry("async-utils.circuit-breaker.defaults.slow-call-duration", "none"),
 			Map.entry("async-utils.circuit-breaker.defaults.window-duration", "none"),
-			Map.entry("async-utils.circuit-breaker.instances", "same keys as defaults"));
+			Map.entry("async-utils.circuit-breaker.instances", "same keys as defaults"),
+			Map.entry("async-utils.debounce.defaults.delay", "No built-in default"),
+			Map.entry("async-utils.debounce.defaults.max-wait", "unbounded"),
+			Map.entry("async-utils.debounce.instances", "same keys as defaults"));
 
 	private static Map<String, Map<String, Object>> groups;
 
@@ -199,7 +204,7 @@ class ConfigurationMetadataTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "retry", "timeout", "throttle", "bounded" })
+	@ValueSource(strings = { "retry", "timeout", "throttle", "bounded", "debounce" })
 	void instanceMapHintsTheTypeOfItsValuesWhichIsTheTypeOfTheDefaults(String kind) throws NoSuchMethodException {
 		Method kindGetter = AsyncUtilsProperties.class.getMethod("get" + StringUtils.capitalize(kind));
 		Method instancesGetter = kindGetter.getReturnType().getMethod("getInstances");

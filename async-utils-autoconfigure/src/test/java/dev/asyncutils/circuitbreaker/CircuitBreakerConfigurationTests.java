@@ -21,6 +21,7 @@ import dev.asyncutils.autoconfigure.AsyncUtilsMetricsAutoConfiguration;
 import dev.asyncutils.batch.BatchProcessor;
 import dev.asyncutils.bounded.BoundedRegistry;
 import dev.asyncutils.core.AsyncUtilsConfigurationException;
+import dev.asyncutils.debounce.DebounceFeature;
 import dev.asyncutils.fallback.FallbackFeature;
 import dev.asyncutils.retry.RetryFeature;
 import dev.asyncutils.throttle.ThrottleRegistry;
@@ -145,7 +146,7 @@ class CircuitBreakerConfigurationTests {
 				AsyncUtilsEndpoint endpoint = new AsyncUtilsEndpoint(context.getBeanProvider(ThrottleRegistry.class),
 						context.getBeanProvider(BoundedRegistry.class), context.getBeanProvider(RetryFeature.class),
 						context.getBeanProvider(TimeoutFeature.class), context.getBeanProvider(FallbackFeature.class),
-						context.getBeanProvider(BatchProcessor.class),
+						context.getBeanProvider(BatchProcessor.class), context.getBeanProvider(DebounceFeature.class),
 						context.getBeanProvider(CircuitBreakerRegistry.class));
 				tuned.call(false);
 				assertThatExceptionOfType(IOException.class).isThrownBy(() -> tuned.call(true));

@@ -152,8 +152,8 @@ public final class OverheadStates {
 	 * Resilience4j 2.4.0 through {@code resilience4j-spring-boot4} and Spring Boot's
 	 * AspectJ auto-proxying, configured so that nothing waits or retries: a rate limit of
 	 * {@code Integer.MAX_VALUE} per second, no timeout on a permit, a semaphore bulkhead
-	 * of 10,000 that never waits, a time limiter of 10 s, a count-based circuit breaker of
-	 * 100 calls (our defaults) that stays closed.
+	 * of 10,000 that never waits, a time limiter of 10 s, a count-based circuit breaker
+	 * of 100 calls (our defaults) that stays closed.
 	 */
 	@State(Scope.Benchmark)
 	public static class Resilience4j {

@@ -122,7 +122,8 @@ class SampleApplicationTests {
 			assertThat(this.tour.getExitCode()).isZero();
 
 			// the outage: the breaker opened on the failing shipping service, later calls
-			// failed at once without reaching it, and trial calls closed it once it was back
+			// failed at once without reaching it, and trial calls closed it once it was
+			// back
 			Circuit shipping = this.context.getBean(CircuitBreakerRegistry.class).get(InventoryClient.SHIPPING);
 			assertThat(shipping.state()).isEqualTo(CircuitState.CLOSED);
 			assertThat(count("asyncutils.circuitbreaker.calls", "name", "shipping", "result", "not_permitted"))
