@@ -162,7 +162,9 @@ class SampleApplicationTests {
 			HttpResponse<String> response = get("/actuator/asyncutils");
 			assertThat(response.statusCode()).isEqualTo(200);
 			Map<String, Object> body = JsonParserFactory.getJsonParser().parseMap(response.body());
-			assertThat(body).containsOnlyKeys("throttles", "retries", "timeouts", "bounded", "fallbacks", "batch");
+			assertThat(body).containsOnlyKeys("throttles", "retries", "timeouts", "bounded", "fallbacks", "debounces",
+					"circuitBreakers", "batch");
+			assertThat((Map<String, Object>) body.get("circuitBreakers")).containsOnlyKeys("shipping");
 			assertThat((Map<String, Object>) body.get("throttles")).containsOnlyKeys("inventory-api");
 			assertThat((Map<String, Object>) body.get("bounded")).containsOnlyKeys("availability");
 			assertThat((Map<String, Object>) body.get("retries")).containsOnlyKeys("inventory", "prices",
