@@ -20,12 +20,8 @@ import dev.asyncutils.core.Settings.Setting;
  *
  * <pre class="code">
  * BoundedLimiter reports = bounded.get("reports");
- * reports.acquire(); // waits up to max-wait, or throws
- * try {
+ * try (Slot slot = reports.acquire()) { // waits up to max-wait, or throws
  *     render();
- * }
- * finally {
- *     reports.release();
  * }
  * </pre>
  */

@@ -125,6 +125,11 @@ public class ThrottleRegistry extends InstanceRegistry<Throttle, ThrottleSetting
 		if (maxWait.value() != null && maxWait.required().isNegative()) {
 			throw settings.invalid(maxWait, "must not be negative");
 		}
+		if (maxWait.value() != null && maxWait.required().compareTo(Duration.ofNanos(TokenBucket.MAX_WAIT_NANOS)) > 0) {
+			throw settings.invalid(maxWait,
+					"is longer than a throttle can track (" + Duration.ofNanos(TokenBucket.MAX_WAIT_NANOS).toDays()
+							+ " days, in nanoseconds); leave max-wait unset for no limit");
+		}
 		BackendSettings backend = Backends.resolve(settings, instance, defaults, false,
 				() -> this.backend.get() != null);
 		ThrottleSettings resolved = new ThrottleSettings(name, rate.required(), per.required(), burst.required(),
