@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 import dev.asyncutils.BoundedRejectedException;
 import dev.asyncutils.backend.RemoteInstance;
 import dev.asyncutils.core.admission.Admission;
-import dev.asyncutils.core.admission.AdmissionCounters;
+import dev.asyncutils.core.admission.AdmissionInstance;
 import dev.asyncutils.core.admission.Permit;
 
 /**
@@ -32,7 +32,7 @@ import dev.asyncutils.core.admission.Permit;
  * waiters of this JVM. A slot taken from the local fallback while Redis is unavailable
  * goes back to that fallback, never to Redis.
  */
-public final class BoundedLimiter {
+public final class BoundedLimiter extends AdmissionInstance {
 
 	/** Why a call is rejected when no slot is free and it may not wait. */
 	static final String NO_WAIT = "no free slot and max-wait is 0";
@@ -46,8 +46,6 @@ public final class BoundedLimiter {
 	private final BoundedSettings settings;
 
 	private final long maxWaitNanos;
-
-	private final AdmissionCounters counters = new AdmissionCounters();
 
 	private final @Nullable RemoteInstance remote;
 
@@ -87,12 +85,9 @@ public final class BoundedLimiter {
 	 * {@code @Bounded}, local or remote.
 	 * @return the admission
 	 */
+	@Override
 	public Admission admission() {
 		return this.admission;
-	}
-
-	AdmissionCounters counters() {
-		return this.counters;
 	}
 
 	/**
@@ -136,38 +131,6 @@ public final class BoundedLimiter {
 	}
 
 	/**
-	 * Return how many calls got a slot.
-	 * @return the permitted calls
-	 */
-	public long permittedCount() {
-		return this.counters.permittedCount();
-	}
-
-	/**
-	 * Return how many calls were rejected.
-	 * @return the rejected calls
-	 */
-	public long rejectedCount() {
-		return this.counters.rejectedCount();
-	}
-
-	/**
-	 * Return how many permitted calls waited in line for their slot.
-	 * @return the calls that waited
-	 */
-	public long waitedCount() {
-		return this.counters.waitedCount();
-	}
-
-	/**
-	 * Return the total time permitted callers waited in line.
-	 * @return the total wait in nanoseconds
-	 */
-	public long totalWaitNanos() {
-		return this.counters.totalWaitNanos();
-	}
-
-	/**
 	 * Return the longest a caller may wait, in nanoseconds ({@link Long#MAX_VALUE} if
 	 * unbounded).
 	 * @return the maximum wait
@@ -202,7 +165,7 @@ public final class BoundedLimiter {
 	 * @return the exception
 	 */
 	public BoundedRejectedException rejected(String reason) {
-		this.counters.rejected();
+		counters().rejected();
 		return new BoundedRejectedException(this.settings.name(), this.settings.maxConcurrent(), reason);
 	}
 

@@ -1,5 +1,7 @@
 package dev.asyncutils.bounded;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -12,6 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.core.admission.Permit;
+import dev.asyncutils.core.admission.WaitingCalls;
 
 /**
  * The slots of a bounded instance in this JVM: at most {@code maxConcurrent} holders at
@@ -39,7 +42,7 @@ final class LocalSlots implements SlotAdmission {
 
 	private static final int FULL = 2;
 
-	private final BoundedLimiter limiter;
+	final BoundedLimiter limiter;
 
 	private final int maxConcurrent;
 
@@ -54,11 +57,13 @@ final class LocalSlots implements SlotAdmission {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	private @Nullable Waiter head;
+	private @Nullable SlotWaiter head;
 
-	private @Nullable Waiter tail;
+	private @Nullable SlotWaiter tail;
 
 	private volatile int queued;
+
+	private volatile boolean shutDown;
 
 	/** The permit of a slot taken without waiting: one for all of them. */
 	private final Permit slot = this::releaseOne;
@@ -97,6 +102,9 @@ final class LocalSlots implements SlotAdmission {
 		if (this.maxWaitNanos == 0) {
 			throw this.limiter.rejected(BoundedLimiter.NO_WAIT);
 		}
+		if (this.shutDown) {
+			throw WaitingCalls.shuttingDown();
+		}
 		ThreadWaiter waiter = new ThreadWaiter(this, Thread.currentThread());
 		int outcome = enqueue(waiter);
 		if (outcome == TAKEN) {
@@ -105,8 +113,20 @@ final class LocalSlots implements SlotAdmission {
 		if (outcome == FULL) {
 			throw this.limiter.rejected(BoundedLimiter.QUEUE_FULL);
 		}
+		if (this.shutDown) {
+			// joined while the line was being ended
+			abandon(waiter);
+		}
 		long deadline = (this.maxWaitNanos == Long.MAX_VALUE) ? 0 : System.nanoTime() + this.maxWaitNanos;
-		while (!waiter.isGranted()) {
+		while (true) {
+			int state = waiter.get();
+			if (state == SlotWaiter.GRANTED) {
+				return waiter;
+			}
+			if (state == SlotWaiter.CANCELLED) {
+				// only the shutdown cancels a waiting thread other than itself
+				throw WaitingCalls.shuttingDown();
+			}
 			if (deadline == 0) {
 				LockSupport.park(this);
 			}
@@ -116,7 +136,7 @@ final class LocalSlots implements SlotAdmission {
 					if (abandon(waiter)) {
 						throw this.limiter.rejected(BoundedLimiter.WAITED_TOO_LONG);
 					}
-					return waiter;
+					continue;
 				}
 				LockSupport.parkNanos(this, left);
 			}
@@ -128,13 +148,15 @@ final class LocalSlots implements SlotAdmission {
 				throw this.limiter.rejected("interrupted while waiting for a slot");
 			}
 		}
-		return waiter;
 	}
 
 	@Override
 	public CompletableFuture<Permit> admitLater(ScheduledExecutorService scheduler) {
 		if (this.maxWaitNanos == 0) {
 			return CompletableFuture.failedFuture(this.limiter.rejected(BoundedLimiter.NO_WAIT));
+		}
+		if (this.shutDown) {
+			return CompletableFuture.failedFuture(WaitingCalls.shuttingDown());
 		}
 		FutureWaiter waiter = new FutureWaiter(this);
 		int outcome = enqueue(waiter);
@@ -145,7 +167,35 @@ final class LocalSlots implements SlotAdmission {
 			return CompletableFuture.failedFuture(this.limiter.rejected(BoundedLimiter.QUEUE_FULL));
 		}
 		waiter.watch(this.maxWaitNanos, scheduler);
+		if (this.shutDown && abandon(waiter)) {
+			// joined while the line was being ended
+			waiter.shutDown();
+		}
 		return waiter.result;
+	}
+
+	/**
+	 * End every caller in line: threads wake up and throw, futures fail, both with
+	 * {@link WaitingCalls#shuttingDown()}; later callers that would wait are refused.
+	 */
+	@Override
+	public void shutDown() {
+		this.shutDown = true;
+		List<SlotWaiter> line = new ArrayList<>();
+		this.lock.lock();
+		try {
+			for (SlotWaiter waiter = this.head; waiter != null; waiter = waiter.next) {
+				line.add(waiter);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		for (SlotWaiter waiter : line) {
+			if (abandon(waiter)) {
+				waiter.shutDown();
+			}
+		}
 	}
 
 	@Override
@@ -181,7 +231,7 @@ final class LocalSlots implements SlotAdmission {
 	 * Join the line, unless a slot is free and nobody is ahead (then take it) or the line
 	 * is full.
 	 */
-	private int enqueue(Waiter waiter) {
+	private int enqueue(SlotWaiter waiter) {
 		this.waiting.incrementAndGet();
 		this.lock.lock();
 		try {
@@ -221,7 +271,7 @@ final class LocalSlots implements SlotAdmission {
 	 * @return {@code true} if it left without a slot; {@code false} if it had already
 	 * been granted one, which it now holds and must release
 	 */
-	private boolean abandon(Waiter waiter) {
+	boolean abandon(SlotWaiter waiter) {
 		if (!waiter.cancel()) {
 			return false;
 		}
@@ -240,7 +290,7 @@ final class LocalSlots implements SlotAdmission {
 
 	private void grantWaiters() {
 		while (true) {
-			Waiter first;
+			SlotWaiter first;
 			this.lock.lock();
 			try {
 				first = this.head;
@@ -277,9 +327,9 @@ final class LocalSlots implements SlotAdmission {
 		}
 	}
 
-	private void unlink(Waiter waiter) {
-		Waiter prev = waiter.prev;
-		Waiter next = waiter.next;
+	private void unlink(SlotWaiter waiter) {
+		SlotWaiter prev = waiter.prev;
+		SlotWaiter next = waiter.next;
 		if (prev == null) {
 			this.head = next;
 		}
@@ -296,156 +346,6 @@ final class LocalSlots implements SlotAdmission {
 		waiter.next = null;
 		waiter.linked = false;
 		this.queued--;
-	}
-
-	/**
-	 * A caller in line: a node of the intrusive queue and a small state machine. Moves
-	 * once, from waiting to granted or to cancelled; a granted waiter is the permit of
-	 * its slot until released.
-	 */
-	private abstract static class Waiter extends AtomicInteger implements Permit {
-
-		private static final long serialVersionUID = 1L;
-
-		static final int WAITING = 0;
-
-		static final int GRANTED = 1;
-
-		static final int CANCELLED = 2;
-
-		static final int RELEASED = 3;
-
-		final transient LocalSlots slots;
-
-		transient @Nullable Waiter prev;
-
-		transient @Nullable Waiter next;
-
-		transient boolean linked;
-
-		transient long enqueuedAt;
-
-		Waiter(LocalSlots slots) {
-			this.slots = slots;
-		}
-
-		boolean grant() {
-			return compareAndSet(WAITING, GRANTED);
-		}
-
-		boolean cancel() {
-			return compareAndSet(WAITING, CANCELLED);
-		}
-
-		boolean isGranted() {
-			return get() == GRANTED;
-		}
-
-		/**
-		 * Give back the slot this waiter was granted: once, however often it is called.
-		 */
-		@Override
-		public void release() {
-			if (compareAndSet(GRANTED, RELEASED)) {
-				this.slots.releaseOne();
-			}
-		}
-
-		/**
-		 * Called once, outside the lock, after this waiter was granted a slot.
-		 */
-		abstract void granted();
-
-	}
-
-	private static final class ThreadWaiter extends Waiter {
-
-		private static final long serialVersionUID = 1L;
-
-		private final transient Thread thread;
-
-		ThreadWaiter(LocalSlots slots, Thread thread) {
-			super(slots);
-			this.thread = thread;
-		}
-
-		@Override
-		void granted() {
-			LockSupport.unpark(this.thread);
-		}
-
-	}
-
-	/**
-	 * An asynchronous caller in line: its future completes with itself as the permit, or
-	 * fails at max-wait; cancelling the future leaves the line or gives the slot back.
-	 */
-	private static final class FutureWaiter extends Waiter {
-
-		private static final long serialVersionUID = 1L;
-
-		final transient CompletableFuture<Permit> result = new CompletableFuture<>() {
-
-			@Override
-			public boolean cancel(boolean mayInterruptIfRunning) {
-				if (!super.cancel(mayInterruptIfRunning)) {
-					return false;
-				}
-				if (FutureWaiter.this.slots.abandon(FutureWaiter.this)) {
-					cancelTimer();
-				}
-				else {
-					FutureWaiter.this.release();
-				}
-				return true;
-			}
-
-		};
-
-		private transient volatile @Nullable Future<?> timer;
-
-		FutureWaiter(LocalSlots slots) {
-			super(slots);
-		}
-
-		void watch(long maxWaitNanos, ScheduledExecutorService scheduler) {
-			if (maxWaitNanos == Long.MAX_VALUE || this.result.isDone()) {
-				return;
-			}
-			try {
-				this.timer = scheduler.schedule(this::expire, maxWaitNanos, TimeUnit.NANOSECONDS);
-			}
-			catch (RejectedExecutionException ex) {
-				expire();
-			}
-			if (get() != WAITING) {
-				// granted or cancelled before the timer existed: it has nothing to do
-				cancelTimer();
-			}
-		}
-
-		private void expire() {
-			if (this.slots.abandon(this)) {
-				this.result.completeExceptionally(this.slots.limiter.rejected(BoundedLimiter.WAITED_TOO_LONG));
-			}
-		}
-
-		private void cancelTimer() {
-			Future<?> timer = this.timer;
-			if (timer != null) {
-				timer.cancel(false);
-			}
-		}
-
-		@Override
-		void granted() {
-			cancelTimer();
-			if (!this.result.complete(this)) {
-				// cancelled meanwhile
-				release();
-			}
-		}
-
 	}
 
 }

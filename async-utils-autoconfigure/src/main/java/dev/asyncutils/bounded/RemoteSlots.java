@@ -17,6 +17,7 @@ import dev.asyncutils.backend.BackendUnavailableException;
 import dev.asyncutils.backend.OnFailure;
 import dev.asyncutils.core.Failures;
 import dev.asyncutils.core.admission.Permit;
+import dev.asyncutils.core.admission.WaitingCalls;
 
 /**
  * The admission of a bounded instance whose slots live in a remote store. A caller asks
@@ -51,6 +52,8 @@ final class RemoteSlots implements SlotAdmission {
 	private final long timeoutNanos;
 
 	private final AtomicInteger waiting = new AtomicInteger();
+
+	private final WaitingCalls waitingCalls = new WaitingCalls();
 
 	RemoteSlots(BoundedLimiter limiter, RemoteBounded remote, LocalSlots local) {
 		BoundedSettings settings = limiter.settings();
@@ -89,8 +92,18 @@ final class RemoteSlots implements SlotAdmission {
 	@Override
 	public CompletableFuture<Permit> admitLater(ScheduledExecutorService scheduler) {
 		Attempt attempt = new Attempt(System.nanoTime());
+		this.waitingCalls.watch(attempt.result);
 		attempt(attempt);
 		return attempt.result;
+	}
+
+	/**
+	 * End every caller of this JVM waiting for a slot, here or on the local fallback.
+	 */
+	@Override
+	public void shutDown() {
+		this.waitingCalls.shutDown();
+		this.local.shutDown();
 	}
 
 	/**
@@ -100,6 +113,7 @@ final class RemoteSlots implements SlotAdmission {
 	@Override
 	public Permit admit() {
 		Attempt attempt = new Attempt(System.nanoTime());
+		this.waitingCalls.watch(attempt.result);
 		attempt(attempt);
 		CompletableFuture<Permit> slot = attempt.result;
 		try {

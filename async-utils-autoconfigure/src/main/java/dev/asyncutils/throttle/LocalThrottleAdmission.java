@@ -66,7 +66,12 @@ final class LocalThrottleAdmission implements ThrottleAdmission {
 			this.bucket.cancel(token);
 			return CompletableFuture.failedFuture(ex);
 		}
-		return due;
+		return this.bucket.waitingCalls().watch(due);
+	}
+
+	@Override
+	public void shutDown() {
+		this.bucket.waitingCalls().shutDown();
 	}
 
 	@Override

@@ -19,6 +19,7 @@ import dev.asyncutils.backend.BackendUnavailableException;
 import dev.asyncutils.backend.OnFailure;
 import dev.asyncutils.core.Failures;
 import dev.asyncutils.core.admission.Permit;
+import dev.asyncutils.core.admission.WaitingCalls;
 
 /**
  * The admission of a throttle instance whose bucket lives in a remote store: asks the
@@ -69,7 +70,10 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 
 	@Override
 	public CompletableFuture<Permit> admitLater(ScheduledExecutorService scheduler) {
-		CompletableFuture<Permit> result = new CompletableFuture<>();
+		CompletableFuture<Permit> result = this.bucket.waitingCalls().watch(new CompletableFuture<>());
+		if (result.isDone()) {
+			return result;
+		}
 		reserve().whenComplete((wait, failure) -> {
 			if (failure != null) {
 				result.completeExceptionally(Failures.unwrap(failure));
@@ -91,6 +95,11 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 			}
 		});
 		return result;
+	}
+
+	@Override
+	public void shutDown() {
+		this.bucket.waitingCalls().shutDown();
 	}
 
 	@Override
@@ -209,6 +218,8 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 		if (wait <= 0) {
 			return;
 		}
+		WaitingCalls calls = this.bucket.waitingCalls();
+		calls.enter();
 		this.waiting.incrementAndGet();
 		try {
 			long deadline = System.nanoTime() + wait;
@@ -220,11 +231,15 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 					Thread.currentThread().interrupt();
 					throw this.bucket.rejected("interrupted while waiting for a permit");
 				}
+				if (calls.isShutDown()) {
+					throw WaitingCalls.shuttingDown();
+				}
 				left = deadline - System.nanoTime();
 			}
 		}
 		finally {
 			this.waiting.decrementAndGet();
+			calls.leave();
 		}
 	}
 

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.backend.RemoteInstance;
 import dev.asyncutils.core.admission.Admission;
-import dev.asyncutils.core.admission.AdmissionCounters;
+import dev.asyncutils.core.admission.AdmissionInstance;
+import dev.asyncutils.core.admission.WaitingCalls;
 
 /**
  * A token bucket: {@code rate} permits per {@code per}, capacity {@code burst}, starting
@@ -38,18 +39,10 @@ import dev.asyncutils.core.admission.AdmissionCounters;
  * shared bucket, while the low-level {@link #reserve()} family works on the local bucket
  * of the same settings, the one the {@code local} failure mode falls back to.
  */
-public final class TokenBucket {
+public final class TokenBucket extends AdmissionInstance {
 
 	/** Why a call is rejected when its permit would come later than its max-wait. */
 	static final String BEYOND_MAX_WAIT = "the next permit is further away than max-wait";
-
-	/**
-	 * The longest wait a reservation may have, whatever the max-wait: a quarter of the
-	 * nanoseconds a {@code long} holds (about 73 years). With the burst's tolerance and
-	 * the interval bounded the same way at startup, the backlog stays far from 2^63 ns,
-	 * so the signed comparisons of the clock never wrap around.
-	 */
-	static final long MAX_WAIT_NANOS = Long.MAX_VALUE / 4;
 
 	/** Returned by {@link #reserve(long)} when the permit would come too late. */
 	public static final long REJECTED = Long.MIN_VALUE;
@@ -81,7 +74,7 @@ public final class TokenBucket {
 	@SuppressWarnings("unused") // accessed through TAT
 	private volatile long tat;
 
-	private final AdmissionCounters counters = new AdmissionCounters();
+	private final WaitingCalls waitingCalls = new WaitingCalls();
 
 	/** Who admits the calls: this bucket, or the remote bucket of the same settings. */
 	private final ThrottleAdmission admission;
@@ -137,12 +130,13 @@ public final class TokenBucket {
 	 * {@code @Throttle}, local or remote.
 	 * @return the admission
 	 */
+	@Override
 	public Admission admission() {
 		return this.admission;
 	}
 
-	AdmissionCounters counters() {
-		return this.counters;
+	WaitingCalls waitingCalls() {
+		return this.waitingCalls;
 	}
 
 	/**
@@ -200,15 +194,17 @@ public final class TokenBucket {
 			long now = this.clock.getAsLong();
 			long base = (tat - now > 0) ? tat : now;
 			long wait = base - this.tolerance - now;
+			// never beyond MAX_WAIT_NANOS: with the burst's tolerance and the interval
+			// bounded at startup, the backlog stays far from 2^63 ns and never wraps
 			if (wait > maxWaitNanos || wait > MAX_WAIT_NANOS) {
 				if (countRejection) {
-					this.counters.rejected();
+					counters().rejected();
 				}
 				return REJECTED;
 			}
 			long next = base + this.interval;
 			if (TAT.compareAndSet(this, tat, next)) {
-				this.counters.permitted(wait);
+				counters().permitted(wait);
 				return (wait <= 0 && freeNowIfFree) ? FREE_NOW : next;
 			}
 			// lost the race to another caller: give up the core before trying again, so
@@ -247,7 +243,7 @@ public final class TokenBucket {
 	 */
 	public boolean cancel(long token) {
 		if (TAT.compareAndSet(this, token, token - this.interval)) {
-			this.counters.unpermitted();
+			counters().unpermitted();
 			return true;
 		}
 		return false;
@@ -276,17 +272,38 @@ public final class TokenBucket {
 	 * possible.
 	 * @param token the reservation token
 	 * @throws ThrottleRejectedException if interrupted (the interrupt flag is then set)
+	 * @throws java.util.concurrent.RejectedExecutionException if the application is
+	 * shutting down
 	 */
 	public void awaitPermit(long token) {
 		long wait = waitNanos(token, this.clock.getAsLong());
-		while (wait > 0) {
-			LockSupport.parkNanos(this, wait);
-			if (Thread.interrupted()) {
-				cancel(token);
-				Thread.currentThread().interrupt();
-				throw rejected("interrupted while waiting for a permit");
+		if (wait <= 0) {
+			return;
+		}
+		try {
+			this.waitingCalls.enter();
+		}
+		catch (RuntimeException ex) {
+			cancel(token);
+			throw ex;
+		}
+		try {
+			while (wait > 0) {
+				LockSupport.parkNanos(this, wait);
+				if (Thread.interrupted()) {
+					cancel(token);
+					Thread.currentThread().interrupt();
+					throw rejected("interrupted while waiting for a permit");
+				}
+				if (this.waitingCalls.isShutDown()) {
+					cancel(token);
+					throw WaitingCalls.shuttingDown();
+				}
+				wait = waitNanos(token, this.clock.getAsLong());
 			}
-			wait = waitNanos(token, this.clock.getAsLong());
+		}
+		finally {
+			this.waitingCalls.leave();
 		}
 	}
 
@@ -334,38 +351,6 @@ public final class TokenBucket {
 			return 0;
 		}
 		return (int) Math.min(Integer.MAX_VALUE, (backlog + this.interval - 1) / this.interval);
-	}
-
-	/**
-	 * Return how many permits were handed out (and not given back).
-	 * @return the permitted calls
-	 */
-	public long permittedCount() {
-		return this.counters.permittedCount();
-	}
-
-	/**
-	 * Return how many calls were rejected.
-	 * @return the rejected calls
-	 */
-	public long rejectedCount() {
-		return this.counters.rejectedCount();
-	}
-
-	/**
-	 * Return how many permitted calls had to wait for their permit.
-	 * @return the calls that waited
-	 */
-	public long waitedCount() {
-		return this.counters.waitedCount();
-	}
-
-	/**
-	 * Return the total time permitted callers had to wait for their permits.
-	 * @return the total wait in nanoseconds
-	 */
-	public long totalWaitNanos() {
-		return this.counters.totalWaitNanos();
 	}
 
 	/**

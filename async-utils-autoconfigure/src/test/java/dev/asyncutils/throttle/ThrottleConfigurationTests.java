@@ -250,7 +250,7 @@ class ThrottleConfigurationTests {
 				"must not be negative");
 		// beyond what a backlog of nanoseconds can hold exactly
 		assertNames(startupFailure(CenturiesMaxWait.class), "CenturiesMaxWait.call()", "@Throttle(maxWait)", "30000d",
-				"longer than a throttle can track");
+				"longer than a throttle or a limit can track");
 	}
 
 	@Test

@@ -57,4 +57,13 @@ public interface Admission {
 		return false;
 	}
 
+	/**
+	 * The application is shutting down: end every call waiting for this guard at once
+	 * with {@link java.util.concurrent.RejectedExecutionException} (see
+	 * {@link WaitingCalls#shuttingDown()}), and refuse new waits the same way. Calls
+	 * holding a permit keep it and release it as usual. Idempotent, never blocks.
+	 */
+	default void shutDown() {
+	}
+
 }

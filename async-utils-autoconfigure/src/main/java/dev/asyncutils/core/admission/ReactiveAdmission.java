@@ -136,7 +136,8 @@ final class ReactiveAdmission {
 					if (permit != null) {
 						permit.release();
 					}
-					this.sink.error(ex);
+					Throwable cause = this.failure;
+					this.sink.error((cause != null) ? cause : ex);
 				}
 			}
 		}
