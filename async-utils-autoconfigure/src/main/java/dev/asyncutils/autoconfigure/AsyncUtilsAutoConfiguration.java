@@ -205,7 +205,7 @@ public final class AsyncUtilsAutoConfiguration {
 			executor = new SimpleAsyncTaskExecutor("async-utils-batch-");
 		}
 		return new DefaultBatchProcessor(properties.getBatch().toOptions(), executor, scheduler.executor(),
-				shutdownTimeout);
+				scheduler.timer(), shutdownTimeout);
 	}
 
 }
