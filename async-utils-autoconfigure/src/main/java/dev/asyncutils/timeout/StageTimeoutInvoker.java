@@ -136,8 +136,9 @@ final class StageTimeoutInvoker implements Invoker {
 			});
 			if (this.verdict != PENDING) {
 				// the deadline passed (or the shutdown came) while the method was still
-				// returning its stage
-				end();
+				// returning its stage: end the call on a worker all the same, so that the
+				// cleanup method and the caller's dependent stages never run here
+				StageTimeoutInvoker.this.executor.execute(this);
 			}
 			else {
 				inner.whenComplete(this);
