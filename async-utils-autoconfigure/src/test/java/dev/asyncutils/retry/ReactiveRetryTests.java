@@ -144,7 +144,7 @@ class ReactiveRetryTests {
 	}
 
 	@Test
-	void monoRetriesRunOnSchedulerThreads() {
+	void monoRetriesRunOnWorkerThreads() {
 		this.runner.run((context) -> {
 			Service service = context.getBean(Service.class);
 			StepVerifier.create(service.mono(failingMonos())).expectError().verify(VERIFY);
@@ -152,7 +152,7 @@ class ReactiveRetryTests {
 			assertThat(threads).hasSize(3);
 			assertThat(threads.get(0)).isEqualTo(Thread.currentThread().getName());
 			assertThat(threads.subList(1, 3))
-				.allSatisfy((thread) -> assertThat(thread).startsWith(RetryTestSupport.SCHEDULER_THREAD_PREFIX));
+				.allSatisfy((thread) -> assertThat(thread).startsWith(RetryTestSupport.WORKER_THREAD_PREFIX));
 		});
 	}
 
@@ -396,7 +396,7 @@ class ReactiveRetryTests {
 	}
 
 	@Test
-	void fluxDelaysAreNotShorterThanConfiguredAndRunOnSchedulerThreads() {
+	void fluxDelaysAreNotShorterThanConfiguredAndRunOnWorkerThreads() {
 		this.runner.run((context) -> {
 			Service service = context.getBean(Service.class);
 			StepVerifier.create(service.fluxExponential(failingFluxes())).expectError().verify(VERIFY);
@@ -405,7 +405,7 @@ class ReactiveRetryTests {
 			assertThat(log.gaps().get(0)).isGreaterThanOrEqualTo(Duration.ofMillis(50));
 			assertThat(log.gaps().get(1)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
 			assertThat(log.threads().subList(1, 3))
-				.allSatisfy((thread) -> assertThat(thread).startsWith(RetryTestSupport.SCHEDULER_THREAD_PREFIX));
+				.allSatisfy((thread) -> assertThat(thread).startsWith(RetryTestSupport.WORKER_THREAD_PREFIX));
 		});
 	}
 

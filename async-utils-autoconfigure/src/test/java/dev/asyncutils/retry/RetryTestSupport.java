@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class RetryTestSupport {
 
-	static final String SCHEDULER_THREAD_PREFIX = "async-utils-scheduler-";
+	static final String WORKER_THREAD_PREFIX = "async-utils-worker-";
 
 	private RetryTestSupport() {
 	}

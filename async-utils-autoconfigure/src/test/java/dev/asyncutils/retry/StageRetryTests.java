@@ -263,12 +263,12 @@ class StageRetryTests {
 			List<String> threads = log(context).threads();
 			assertThat(threads.get(0)).isEqualTo(Thread.currentThread().getName());
 			assertThat(threads.subList(1, 3))
-				.allSatisfy((thread) -> assertThat(thread).startsWith(RetryTestSupport.SCHEDULER_THREAD_PREFIX));
+				.allSatisfy((thread) -> assertThat(thread).startsWith(RetryTestSupport.WORKER_THREAD_PREFIX));
 		});
 	}
 
 	@Test
-	void retriedAttemptsAreInvokedOnSchedulerThreads() {
+	void retriedAttemptsAreInvokedOnWorkerThreads() {
 		this.runner.run((context) -> {
 			Service service = context.getBean(Service.class);
 			failureOf(service.fiveAttempts(
@@ -277,7 +277,7 @@ class StageRetryTests {
 			assertThat(threads).hasSize(5);
 			assertThat(threads.get(0)).isEqualTo(Thread.currentThread().getName());
 			assertThat(threads.subList(1, 5))
-				.allSatisfy((thread) -> assertThat(thread).startsWith(RetryTestSupport.SCHEDULER_THREAD_PREFIX));
+				.allSatisfy((thread) -> assertThat(thread).startsWith(RetryTestSupport.WORKER_THREAD_PREFIX));
 		});
 	}
 

@@ -7,7 +7,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -219,10 +218,9 @@ class TimeoutStageTests {
 	 * time, or is cancelled, cancels its deadline.
 	 */
 	static void awaitNoPendingDeadline(ApplicationContext context) throws InterruptedException {
-		ScheduledThreadPoolExecutor executor = (ScheduledThreadPoolExecutor) context.getBean(AsyncUtilsScheduler.class)
-			.executor();
+		AsyncUtilsScheduler executor = context.getBean(AsyncUtilsScheduler.class);
 		long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
-		while (!executor.getQueue().isEmpty()) {
+		while (executor.scheduledCount() != 0) {
 			if (System.nanoTime() > end) {
 				fail("the deadline is still pending: it was not cancelled");
 			}
