@@ -117,13 +117,23 @@ final class PolicyResolver {
 		if (annotation != null) {
 			return new Found<>(feature, annotation, true);
 		}
-		if (Modifier.isPublic(method.getModifiers())) {
+		if (Modifier.isPublic(method.getModifiers()) && !isObjectMethod(method)) {
 			annotation = AnnotatedElementUtils.findMergedAnnotation(beanClass, feature.annotationType());
 			if (annotation != null) {
 				return new Found<>(feature, annotation, false);
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Whether a method is, or overrides, one of {@code java.lang.Object}'s: a type-level
+	 * annotation never guards {@code toString}, {@code equals}, {@code hashCode} and the
+	 * like (a method-level annotation on one still does).
+	 */
+	private static boolean isObjectMethod(Method method) {
+		return ReflectionUtils.isObjectMethod(method) || (method.getParameterCount() == 0
+				&& (method.getName().equals("clone") || method.getName().equals("finalize")));
 	}
 
 	private void instanceUsed(String kind, String name) {
