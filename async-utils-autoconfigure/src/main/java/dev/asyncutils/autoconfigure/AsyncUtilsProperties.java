@@ -2,6 +2,7 @@ package dev.asyncutils.autoconfigure;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.core.Ordered;
 
 import dev.asyncutils.batch.BatchProperties;
 import dev.asyncutils.bounded.BoundedProperties;
@@ -21,6 +22,13 @@ public class AsyncUtilsProperties {
 	 * plain.
 	 */
 	private boolean enabled = true;
+
+	/**
+	 * Order of the async-utils advice among a bean's other advisors (lower runs outside).
+	 * The default, lowest precedence, runs inside @Async and caching, outside
+	 * @Transactional (each retry attempt in a transaction of its own).
+	 */
+	private int order = Ordered.LOWEST_PRECEDENCE;
 
 	/**
 	 * Number of threads of the shared scheduler that runs delays and deadlines.
@@ -61,6 +69,22 @@ public class AsyncUtilsProperties {
 	 */
 	@NestedConfigurationProperty
 	private final BatchProperties batch = new BatchProperties();
+
+	/**
+	 * Return the order of the async-utils advice among a bean's other advisors.
+	 * @return the order, {@link Ordered#LOWEST_PRECEDENCE} by default
+	 */
+	public int getOrder() {
+		return this.order;
+	}
+
+	/**
+	 * Set the order of the async-utils advice among a bean's other advisors.
+	 * @param order lower values run outside advisors with higher ones
+	 */
+	public void setOrder(int order) {
+		this.order = order;
+	}
 
 	/**
 	 * Return whether the annotations take effect.
