@@ -26,6 +26,17 @@ public final class BatchOptions {
 	/** Default growth of the retry wait. */
 	public static final double DEFAULT_RETRY_MULTIPLIER = 2.0;
 
+	/**
+	 * The longest duration accepted: the most nanoseconds a {@code long} holds, about 292
+	 * years. Every wait is counted in nanoseconds, so a longer one could not be carried
+	 * out exactly.
+	 */
+	static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
+
+	/** Why a duration beyond {@link #MAX_DURATION} is refused. */
+	static final String TOO_LONG = "must be at most about 292 years (" + MAX_DURATION
+			+ "), the longest wait counted in nanoseconds";
+
 	private static final Consumer<Batch<?, ?>> NO_CALLBACK = (batch) -> {
 	};
 
@@ -176,6 +187,15 @@ public final class BatchOptions {
 		return (nanos >= Long.MAX_VALUE) ? Long.MAX_VALUE : (long) nanos;
 	}
 
+	/**
+	 * Return whether a duration's nanoseconds fit in a {@code long}.
+	 * @param duration the duration
+	 * @return {@code true} if it is at most {@link #MAX_DURATION}
+	 */
+	static boolean fitsInNanos(Duration duration) {
+		return duration.compareTo(MAX_DURATION) <= 0;
+	}
+
 	@Override
 	public String toString() {
 		return "BatchOptions[batchSize=" + this.batchSize + ", maxConcurrent=" + this.maxConcurrent + ", maxAttempts="
@@ -245,11 +265,12 @@ public final class BatchOptions {
 
 		/**
 		 * Set the wait before an item's first retry.
-		 * @param retryDelay not negative
+		 * @param retryDelay not negative, at most about 292 years
 		 * @return this builder
 		 */
 		public Builder retryDelay(Duration retryDelay) {
 			require(!retryDelay.isNegative(), "retryDelay", retryDelay, "must not be negative");
+			require(fitsInNanos(retryDelay), "retryDelay", retryDelay, TOO_LONG);
 			this.retryDelay = retryDelay;
 			return this;
 		}
@@ -268,12 +289,13 @@ public final class BatchOptions {
 
 		/**
 		 * Set the pause before each batch after the first.
-		 * @param delayBetweenBatches not negative
+		 * @param delayBetweenBatches not negative, at most about 292 years
 		 * @return this builder
 		 */
 		public Builder delayBetweenBatches(Duration delayBetweenBatches) {
 			require(!delayBetweenBatches.isNegative(), "delayBetweenBatches", delayBetweenBatches,
 					"must not be negative");
+			require(fitsInNanos(delayBetweenBatches), "delayBetweenBatches", delayBetweenBatches, TOO_LONG);
 			this.delayBetweenBatches = delayBetweenBatches;
 			return this;
 		}
@@ -290,12 +312,14 @@ public final class BatchOptions {
 
 		/**
 		 * Set the deadline of one attempt of one item.
-		 * @param itemTimeout positive, or {@code null} for none
+		 * @param itemTimeout positive and at most about 292 years, or {@code null} for
+		 * none
 		 * @return this builder
 		 */
 		public Builder itemTimeout(@Nullable Duration itemTimeout) {
 			require(itemTimeout == null || (!itemTimeout.isNegative() && !itemTimeout.isZero()), "itemTimeout",
 					itemTimeout, "must be positive");
+			require(itemTimeout == null || fitsInNanos(itemTimeout), "itemTimeout", itemTimeout, TOO_LONG);
 			this.itemTimeout = itemTimeout;
 			return this;
 		}

@@ -1,5 +1,7 @@
 package dev.asyncutils.batch;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -204,16 +205,24 @@ final class BatchRun<T, R> {
 			return;
 		}
 		do {
-			while (true) {
-				BatchState batch = nextBatch();
-				if (batch == null) {
-					break;
+			try {
+				while (true) {
+					BatchState batch = nextBatch();
+					if (batch == null) {
+						break;
+					}
+					launch(batch);
 				}
-				launch(batch);
+				Throwable sourceFailure = takeSourceFailure();
+				if (sourceFailure != null) {
+					abort(sourceFailure);
+				}
 			}
-			Throwable sourceFailure = takeSourceFailure();
-			if (sourceFailure != null) {
-				abort(sourceFailure);
+			catch (Throwable ex) {
+				// never leave the run half-started: whatever failed ends it, and every
+				// item
+				// pulled so far still gets its outcome
+				abort(ex);
 			}
 		}
 		while (this.pumping.decrementAndGet() != 0);
@@ -288,7 +297,8 @@ final class BatchRun<T, R> {
 		try {
 			batch.timer = this.runtime.scheduler().schedule(batch::start, wait, TimeUnit.NANOSECONDS);
 		}
-		catch (RejectedExecutionException ex) {
+		catch (RuntimeException ex) {
+			// rejected (or the scheduler failed): start now rather than never
 			batch.start();
 		}
 	}
@@ -514,7 +524,7 @@ final class BatchRun<T, R> {
 				this.timer = BatchRun.this.runtime.scheduler().schedule(this::start, wait, TimeUnit.NANOSECONDS);
 				return true;
 			}
-			catch (RejectedExecutionException ex) {
+			catch (RuntimeException ex) {
 				return false;
 			}
 		}
@@ -566,6 +576,18 @@ final class BatchRun<T, R> {
 
 		private static final long serialVersionUID = 1L;
 
+		private static final VarHandle IMMEDIATE_RETRIES;
+
+		static {
+			try {
+				IMMEDIATE_RETRIES = MethodHandles.lookup()
+					.findVarHandle(BatchRun.Item.class, "immediateRetries", int.class);
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new ExceptionInInitializerError(ex);
+			}
+		}
+
 		final transient BatchState batch;
 
 		final long index;
@@ -577,6 +599,10 @@ final class BatchRun<T, R> {
 		transient @Nullable List<Throwable> earlier;
 
 		transient volatile @Nullable Future<?> pendingRetry;
+
+		/** Immediate retries asked for and not yet started; see {@link #retryNow()}. */
+		@SuppressWarnings("unused")
+		private transient volatile int immediateRetries;
 
 		Item(BatchState batch, long index, T item) {
 			this.batch = batch;
@@ -598,6 +624,22 @@ final class BatchRun<T, R> {
 		 * End an item that is not running as cancelled, unless it has ended.
 		 */
 		abstract void finishCancelled();
+
+		/**
+		 * Start the next attempt at once, without recursing: an attempt that fails
+		 * synchronously asks for the next one from inside this loop, which runs it once
+		 * the current one returned, so thousands of immediate retries never deepen the
+		 * stack.
+		 */
+		final void retryNow() {
+			if ((int) IMMEDIATE_RETRIES.getAndAdd(this, 1) != 0) {
+				return;
+			}
+			do {
+				attempt();
+			}
+			while ((int) IMMEDIATE_RETRIES.getAndAdd(this, -1) != 1);
+		}
 
 		final void remember(Throwable failure) {
 			List<Throwable> earlier = this.earlier;
@@ -707,7 +749,7 @@ final class BatchRun<T, R> {
 					}
 				}, itemTimeout.toNanos(), TimeUnit.NANOSECONDS);
 			}
-			catch (RejectedExecutionException ex) {
+			catch (RuntimeException ex) {
 				return null;
 			}
 		}
@@ -720,7 +762,7 @@ final class BatchRun<T, R> {
 				remember(failure);
 				long delay = BatchRun.this.options.retryDelayNanos(this.attempts);
 				if (delay <= 0) {
-					attempt();
+					retryNow();
 					return;
 				}
 				try {
@@ -728,7 +770,8 @@ final class BatchRun<T, R> {
 						.schedule(this::attempt, delay, TimeUnit.NANOSECONDS);
 					return;
 				}
-				catch (RejectedExecutionException ex) {
+				catch (RuntimeException ex) {
+					// rejected, or the scheduler failed: the item ends with its failure
 					Failures.suppress(failure, ex);
 				}
 			}
@@ -809,8 +852,9 @@ final class BatchRun<T, R> {
 			try {
 				direct.executor().execute(this);
 			}
-			catch (RejectedExecutionException ex) {
-				// no thread will run it: this thread settles the attempt
+			catch (Throwable ex) {
+				// rejected, or the executor failed: no thread will run it, so this thread
+				// settles the attempt with that failure
 				if (compareAndSet(PENDING, RUNNING)) {
 					settle(null, ex, false);
 				}
@@ -870,14 +914,14 @@ final class BatchRun<T, R> {
 		private void retry(Throwable failure) {
 			long delay = BatchRun.this.options.retryDelayNanos(this.attempts);
 			if (delay <= 0) {
-				attempt();
+				retryNow();
 				return;
 			}
 			try {
 				this.pendingRetry = BatchRun.this.runtime.scheduler()
 					.schedule(this::attempt, delay, TimeUnit.NANOSECONDS);
 			}
-			catch (RejectedExecutionException ex) {
+			catch (RuntimeException ex) {
 				Failures.suppress(failure, ex);
 				if (compareAndSet(PENDING, DONE)) {
 					record(failureOutcome(failure));

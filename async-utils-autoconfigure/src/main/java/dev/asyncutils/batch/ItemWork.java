@@ -4,7 +4,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
@@ -112,7 +111,8 @@ interface ItemWork<T, R> {
 			try {
 				this.executor.execute(attempt);
 			}
-			catch (RejectedExecutionException ex) {
+			catch (Throwable ex) {
+				// rejected, or the executor failed: the attempt fails with that
 				attempt.result().completeExceptionally(ex);
 			}
 			return attempt;
