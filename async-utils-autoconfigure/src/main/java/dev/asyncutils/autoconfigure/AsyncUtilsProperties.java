@@ -41,6 +41,11 @@ public class AsyncUtilsProperties {
 	private final Metrics metrics = new Metrics();
 
 	/**
+	 * Problem responses for our exceptions in web applications.
+	 */
+	private final Web web = new Web();
+
+	/**
 	 * Settings of @Retry.
 	 */
 	@NestedConfigurationProperty
@@ -164,6 +169,45 @@ public class AsyncUtilsProperties {
 	 */
 	public Metrics getMetrics() {
 		return this.metrics;
+	}
+
+	/**
+	 * Return the {@code async-utils.web} properties.
+	 * @return the web properties
+	 */
+	public Web getWeb() {
+		return this.web;
+	}
+
+	/**
+	 * Properties under {@code async-utils.web}.
+	 */
+	public static class Web {
+
+		/**
+		 * Whether our rejections and timeouts that reach Spring MVC or WebFlux unhandled
+		 * become RFC 9457 problem responses (429 with Retry-After, 503, 504) instead of a
+		 * 500.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Return whether problem responses are written.
+		 * @return {@code true} unless switched off
+		 */
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		/**
+		 * Set whether problem responses are written.
+		 * @param enabled {@code false} to leave our exceptions to the application's error
+		 * handling
+		 */
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 	/**
