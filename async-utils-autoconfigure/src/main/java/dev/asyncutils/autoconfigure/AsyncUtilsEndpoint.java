@@ -24,6 +24,7 @@ import dev.asyncutils.bounded.BoundedLimiter;
 import dev.asyncutils.bounded.BoundedRegistry;
 import dev.asyncutils.bounded.BoundedSettings;
 import dev.asyncutils.core.InstanceCatalog;
+import dev.asyncutils.core.ReadableSettings;
 import dev.asyncutils.fallback.FallbackFeature;
 import dev.asyncutils.fallback.FallbackStats;
 import dev.asyncutils.retry.RetryFeature;
@@ -317,23 +318,7 @@ public class AsyncUtilsEndpoint {
 	 * absent is never written as a word)
 	 */
 	static @Nullable String format(@Nullable Duration duration) {
-		if (duration == null) {
-			return null;
-		}
-		long nanos = duration.toNanos();
-		if (nanos != 0 && nanos % 3_600_000_000_000L == 0) {
-			return (nanos / 3_600_000_000_000L) + "h";
-		}
-		if (nanos != 0 && nanos % 60_000_000_000L == 0) {
-			return (nanos / 60_000_000_000L) + "m";
-		}
-		if (nanos % 1_000_000_000L == 0) {
-			return (nanos / 1_000_000_000L) + "s";
-		}
-		if (nanos % 1_000_000L == 0) {
-			return (nanos / 1_000_000L) + "ms";
-		}
-		return nanos + "ns";
+		return (duration != null) ? ReadableSettings.format(duration) : null;
 	}
 
 }

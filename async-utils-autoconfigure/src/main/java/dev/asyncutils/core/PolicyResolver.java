@@ -149,7 +149,7 @@ final class PolicyResolver {
 			Set<String> unused = new LinkedHashSet<>(feature.configuredInstances());
 			unused.removeAll(this.usedInstances.getOrDefault(feature.kind(), Collections.emptySet()));
 			for (String name : unused) {
-				logger.warn("async-utils: 'async-utils." + feature.kind() + ".instances." + name
+				logger.warn("async-utils: '" + ReadableSettings.instanceProperty(feature.kind(), name, "")
 						+ "' is configured, but no @" + feature.annotationType().getSimpleName()
 						+ " method uses the instance name '" + name + "'");
 			}
