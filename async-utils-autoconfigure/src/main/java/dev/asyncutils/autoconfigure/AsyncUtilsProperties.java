@@ -6,6 +6,7 @@ import org.springframework.core.Ordered;
 
 import dev.asyncutils.batch.BatchProperties;
 import dev.asyncutils.bounded.BoundedProperties;
+import dev.asyncutils.debounce.DebounceProperties;
 import dev.asyncutils.retry.RetryProperties;
 import dev.asyncutils.throttle.ThrottleProperties;
 import dev.asyncutils.timeout.TimeoutProperties;
@@ -68,6 +69,12 @@ public class AsyncUtilsProperties {
 	 */
 	@NestedConfigurationProperty
 	private final BoundedProperties bounded = new BoundedProperties();
+
+	/**
+	 * Settings of @Debounce.
+	 */
+	@NestedConfigurationProperty
+	private final DebounceProperties debounce = new DebounceProperties();
 
 	/**
 	 * Options of the auto-configured BatchProcessor.
@@ -153,6 +160,14 @@ public class AsyncUtilsProperties {
 	 */
 	public BoundedProperties getBounded() {
 		return this.bounded;
+	}
+
+	/**
+	 * Return the {@code async-utils.debounce} properties.
+	 * @return the debounce properties
+	 */
+	public DebounceProperties getDebounce() {
+		return this.debounce;
 	}
 
 	/**

@@ -1,9 +1,14 @@
 package dev.asyncutils.batch;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.backoff.BackOff;
+
+import dev.asyncutils.retry.RetryBackOff;
 
 /**
  * The options of a {@link BatchProcessor}: immutable; change them with
@@ -58,6 +63,8 @@ public final class BatchOptions {
 
 	private final Consumer<? super Batch<?, ?>> onBatchComplete;
 
+	private final BackOff retryBackOff;
+
 	private BatchOptions(Builder builder) {
 		this.batchSize = builder.batchSize;
 		this.maxConcurrent = builder.maxConcurrent;
@@ -68,6 +75,10 @@ public final class BatchOptions {
 		this.failFast = builder.failFast;
 		this.itemTimeout = builder.itemTimeout;
 		this.onBatchComplete = builder.onBatchComplete;
+		Duration wholeMillis = this.retryDelay.plusNanos(999_999).truncatedTo(ChronoUnit.MILLIS);
+		this.retryBackOff = RetryBackOff.policy(this.maxAttempts, wholeMillis, this.retryMultiplier, MAX_DURATION, 0.0)
+			.build()
+			.getBackOff();
 	}
 
 	/**
@@ -178,13 +189,14 @@ public final class BatchOptions {
 	}
 
 	/**
-	 * Return the wait before the retry that follows a given attempt.
-	 * @param attempt the attempt that failed, from 1
-	 * @return the wait in nanoseconds
+	 * Return the back-off of an item's retries: Spring's exponential back-off, built like
+	 * {@code @Retry}'s, from {@code retryDelay} (rounded up to whole milliseconds, so no
+	 * wait is shorter than asked), {@code retryMultiplier} and {@code maxAttempts}; a
+	 * single wait is capped at {@link #MAX_DURATION}.
+	 * @return the back-off, shared by every item
 	 */
-	long retryDelayNanos(int attempt) {
-		double nanos = this.retryDelay.toNanos() * Math.pow(this.retryMultiplier, attempt - 1);
-		return (nanos >= Long.MAX_VALUE) ? Long.MAX_VALUE : (long) nanos;
+	BackOff retryBackOff() {
+		return this.retryBackOff;
 	}
 
 	/**

@@ -79,7 +79,7 @@ public final class Settings {
 		}
 		else if (fromAnnotation != null) {
 			value = fromAnnotation;
-			source = "@" + this.annotation + "(" + attribute + ")";
+			source = attribute(attribute);
 		}
 		else if (fromDefaults != null) {
 			value = fromDefaults;
@@ -87,7 +87,7 @@ public final class Settings {
 		}
 		else {
 			value = builtIn;
-			source = "built-in default of @" + this.annotation + "(" + attribute + ")";
+			source = "built-in default of " + attribute(attribute);
 		}
 		this.properties.put(source, property);
 		return new Setting<>(value, source);
@@ -103,13 +103,13 @@ public final class Settings {
 		if (raw.isEmpty()) {
 			return null;
 		}
-		this.annotationText.put("@" + this.annotation + "(" + attribute + ")", raw);
+		this.annotationText.put(attribute(attribute), raw);
 		String resolved = (this.method != null) ? this.method.resolvePlaceholders(raw).trim() : raw.trim();
 		try {
 			return DurationStyle.detectAndParse(resolved);
 		}
 		catch (RuntimeException ex) {
-			throw invalid("@" + this.annotation + "(" + attribute + ")", raw,
+			throw invalid(attribute(attribute), raw,
 					"not a duration (use e.g. \"250ms\", \"2s\", \"1m\" or \"PT0.5S\")", null);
 		}
 	}
@@ -157,8 +157,9 @@ public final class Settings {
 	 * override it.
 	 */
 	private String advice(String property) {
-		return "Property values override the annotation: '"
-				+ ReadableSettings.instanceProperty(this.kind, this.instance, property)
+		return "Property values override the "
+				+ ((this.method != null && this.method.isGuard()) ? "guard's " + step() + " step" : "annotation")
+				+ ": '" + ReadableSettings.instanceProperty(this.kind, this.instance, property)
 				+ "' sets it for this instance, 'async-utils." + this.kind + ".defaults." + property
 				+ "' for every instance that leaves it unset.";
 	}
@@ -181,11 +182,28 @@ public final class Settings {
 	 * @return the exception to throw
 	 */
 	public AsyncUtilsConfigurationException missing(String attribute, String property) {
-		return invalid("@" + this.annotation + "(" + attribute + ")", null,
-				"is required: set it on the annotation or as property '"
-						+ ReadableSettings.instanceProperty(this.kind, this.instance, property) + "' or 'async-utils."
-						+ this.kind + ".defaults." + property + "'",
+		return invalid(attribute(attribute), null,
+				"is required: set it "
+						+ ((this.method != null && this.method.isGuard()) ? "in the guard's " + step() + " step"
+								: "on the annotation")
+						+ " or as property '" + ReadableSettings.instanceProperty(this.kind, this.instance, property)
+						+ "' or 'async-utils." + this.kind + ".defaults." + property + "'",
 				advice(property));
+	}
+
+	/**
+	 * Name an attribute as the user wrote it: {@code @Retry(delay)} on an annotation,
+	 * {@code retry(delay)} in a {@code Guard}'s builder step.
+	 */
+	private String attribute(String attribute) {
+		if (this.method != null && this.method.isGuard()) {
+			return step() + "(" + attribute + ")";
+		}
+		return "@" + this.annotation + "(" + attribute + ")";
+	}
+
+	private String step() {
+		return Character.toLowerCase(this.annotation.charAt(0)) + this.annotation.substring(1);
 	}
 
 	/**

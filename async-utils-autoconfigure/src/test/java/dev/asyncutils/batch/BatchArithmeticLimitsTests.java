@@ -143,7 +143,7 @@ class BatchArithmeticLimitsTests {
 							throw broken;
 						}
 						pool.execute(task);
-					}, scheduler, Duration.ofSeconds(5));
+					}, scheduler, BatchTestSupport.TIMER, Duration.ofSeconds(5));
 			CompletableFuture<BatchResult<Integer, Integer>> run = CompletableFuture
 				.supplyAsync(() -> processor.process(items(6), (item) -> item * 10));
 			BatchResult<Integer, Integer> result = run.get(10, TimeUnit.SECONDS);
@@ -181,7 +181,7 @@ class BatchArithmeticLimitsTests {
 		try {
 			DefaultBatchProcessor processor = new DefaultBatchProcessor(
 					BatchOptions.builder().batchSize(4).maxAttempts(3).retryDelay(Duration.ofMillis(5)).build(), pool,
-					scheduler, Duration.ofSeconds(5));
+					scheduler, BatchTestSupport.TIMER, Duration.ofSeconds(5));
 			broken.set(true);
 			IllegalStateException failure = new IllegalStateException("item failed");
 			BatchResult<Integer, Integer> async = processor
