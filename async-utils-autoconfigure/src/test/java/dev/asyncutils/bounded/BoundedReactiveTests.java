@@ -17,14 +17,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import dev.asyncutils.BoundedRejectedException;
 import dev.asyncutils.annotation.Bounded;
-import dev.asyncutils.autoconfigure.AsyncUtilsAutoConfiguration;
+import dev.asyncutils.core.TestContexts;
 import dev.asyncutils.core.AsyncUtilsScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,9 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BoundedReactiveTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(AsyncUtilsAutoConfiguration.class))
-		.withUserConfiguration(Config.class);
+	private final ApplicationContextRunner runner = TestContexts.withBeans(Reactive.class);
 
 	@Test
 	void monoHoldsItsSlotFromSubscribeUntilTerminateOrCancel() {
@@ -278,16 +273,6 @@ class BoundedReactiveTests {
 			assertThat(reactive.invocations()).isEqualTo(2);
 			assertThat(limiter.availableSlots()).isEqualTo(1);
 		});
-	}
-
-	@Configuration
-	static class Config {
-
-		@Bean
-		Reactive reactive() {
-			return new Reactive();
-		}
-
 	}
 
 	static class Reactive {

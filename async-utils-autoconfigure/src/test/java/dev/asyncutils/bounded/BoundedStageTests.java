@@ -18,14 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import dev.asyncutils.BoundedRejectedException;
 import dev.asyncutils.annotation.Bounded;
-import dev.asyncutils.autoconfigure.AsyncUtilsAutoConfiguration;
+import dev.asyncutils.core.TestContexts;
 import dev.asyncutils.core.AsyncUtilsScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,9 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  */
 class BoundedStageTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(AsyncUtilsAutoConfiguration.class))
-		.withUserConfiguration(Config.class);
+	private final ApplicationContextRunner runner = TestContexts.withBeans(Async.class);
 
 	@Test
 	void tenThousandCallersWaitWithoutThreadsAndDrainInOrder() {
@@ -339,16 +334,6 @@ class BoundedStageTests {
 			async.finish(1);
 			assertThat(limiter.availableSlots()).isEqualTo(1);
 		});
-	}
-
-	@Configuration
-	static class Config {
-
-		@Bean
-		Async async() {
-			return new Async();
-		}
-
 	}
 
 	static class Async {

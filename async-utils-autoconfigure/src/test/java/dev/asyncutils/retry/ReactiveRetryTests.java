@@ -12,19 +12,16 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.ApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import dev.asyncutils.annotation.Retry;
-import dev.asyncutils.autoconfigure.AsyncUtilsAutoConfiguration;
+import dev.asyncutils.core.TestContexts;
 import dev.asyncutils.retry.RetryTestSupport.AttemptLog;
 import dev.asyncutils.retry.RetryTestSupport.Behavior;
 import dev.asyncutils.retry.RetryTestSupport.CustomError;
 import dev.asyncutils.retry.RetryTestSupport.Thrown;
 
+import static dev.asyncutils.retry.RetryTestSupport.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,9 +34,7 @@ class ReactiveRetryTests {
 
 	private static final Duration VERIFY = Duration.ofSeconds(10);
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(AsyncUtilsAutoConfiguration.class))
-		.withUserConfiguration(Config.class);
+	private final ApplicationContextRunner runner = TestContexts.withBeans(AttemptLog.class, Service.class);
 
 	private final Thrown thrown = new Thrown();
 
@@ -431,25 +426,6 @@ class ReactiveRetryTests {
 
 	private Behavior<Flux<String>> failingFluxes() {
 		return (attempt) -> Flux.error(this.thrown.add(new IllegalStateException("attempt " + attempt)));
-	}
-
-	private static AttemptLog log(ApplicationContext context) {
-		return context.getBean(AttemptLog.class);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Config {
-
-		@Bean
-		AttemptLog attemptLog() {
-			return new AttemptLog();
-		}
-
-		@Bean
-		Service service(AttemptLog log) {
-			return new Service(log);
-		}
-
 	}
 
 	static class Service {

@@ -15,15 +15,12 @@ import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import dev.asyncutils.TimeoutExceededException;
 import dev.asyncutils.annotation.Timeout;
-import dev.asyncutils.autoconfigure.AsyncUtilsAutoConfiguration;
+import dev.asyncutils.core.TestContexts;
 import dev.asyncutils.core.AsyncUtilsScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,9 +35,7 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class TimeoutStageTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(AsyncUtilsAutoConfiguration.class))
-		.withUserConfiguration(Config.class);
+	private final ApplicationContextRunner runner = TestContexts.withBeans(Holder.class, Futures.class);
 
 	@Test
 	void futureThatNeverCompletesFailsAtTheDeadlineAndIsCancelled() {
@@ -243,21 +238,6 @@ class TimeoutStageTests {
 			}
 			Thread.sleep(5);
 		}
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Config {
-
-		@Bean
-		Holder holder() {
-			return new Holder();
-		}
-
-		@Bean
-		Futures futures(Holder holder) {
-			return new Futures(holder);
-		}
-
 	}
 
 	static class Holder {
