@@ -102,7 +102,8 @@ class SampleApplicationTests {
 			// every attempt either completed or timed out; every injected hang timed out
 			// (a slow machine may add some), and each timed-out stock look-up was cleaned
 			// up
-			assertThat(summary.timeouts() + count("asyncutils.timeout.calls", "result", "completed"))
+			assertThat(summary.timeouts() + count("asyncutils.timeout.calls", "result", "completed")
+					- count("asyncutils.timeout.calls", "name", "catalog-feed", "result", "completed"))
 				.isEqualTo(this.service.calls());
 			assertThat(summary.timeouts()).isGreaterThanOrEqualTo(this.service.hangs()).isPositive();
 			assertThat(count("asyncutils.timeout.calls", "name", "InventoryClient.stock", "result", "timed_out"))
@@ -121,6 +122,15 @@ class SampleApplicationTests {
 				.containsPattern("\\| downstream: 429 Too Many Requests\\s+\\|\\s+0 \\|");
 			assertThat(this.tour.getExitCode()).isZero();
 
+			// step 4: the guard retried its lambda twice; 25 change events, one reindex
+			assertThat(count("asyncutils.retry.retries", "name", "catalog-feed")).isEqualTo(2);
+			assertThat(count("asyncutils.timeout.calls", "name", "catalog-feed", "result", "completed")).isEqualTo(3);
+			assertThat(count("asyncutils.debounce.calls", "name", "reindex")).isEqualTo(25);
+			assertThat(count("asyncutils.debounce.runs", "name", "reindex")).isEqualTo(1);
+			assertThat(output.getOut()).contains(
+					"guard 'catalog-feed' (retry 4 x 50 ms, timeout 500 ms): " + "'catalog page 1' after 3 attempts",
+					"25 change events -> 1 reindex run(s), with the last event ('change event 25'); every caller got "
+							+ "rebuild #1: true");
 			// the outage: the breaker opened on the failing shipping service, later calls
 			// failed at once without reaching it, and trial calls closed it once it was
 			// back
@@ -165,6 +175,7 @@ class SampleApplicationTests {
 			assertThat(body).containsOnlyKeys("throttles", "retries", "timeouts", "bounded", "fallbacks", "debounces",
 					"circuitBreakers", "batch");
 			assertThat((Map<String, Object>) body.get("circuitBreakers")).containsOnlyKeys("shipping");
+			assertThat((Map<String, Object>) body.get("debounces")).containsOnlyKeys("reindex");
 			assertThat((Map<String, Object>) body.get("throttles")).containsOnlyKeys("inventory-api");
 			assertThat((Map<String, Object>) body.get("bounded")).containsOnlyKeys("availability");
 			assertThat((Map<String, Object>) body.get("retries")).containsOnlyKeys("inventory", "prices",
