@@ -78,9 +78,8 @@ public final class AsyncUtilsAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static AsyncUtilsBeanPostProcessor asyncUtilsBeanPostProcessor(ObjectProvider<PolicyFeature<?>> features,
 			ObjectProvider<AsyncUtilsScheduler> scheduler, Environment environment) {
-		AsyncUtilsBeanPostProcessor postProcessor = new AsyncUtilsBeanPostProcessor(
-				List.of(Debounce.class, Fallback.class, Retry.class, CircuitBreaker.class, Timeout.class,
-						Bounded.class, Throttle.class),
+		AsyncUtilsBeanPostProcessor postProcessor = new AsyncUtilsBeanPostProcessor(List.of(Debounce.class,
+				Fallback.class, Retry.class, CircuitBreaker.class, Timeout.class, Bounded.class, Throttle.class),
 				features, scheduler);
 		// read before the properties bean exists: a post-processor is created first
 		postProcessor

@@ -63,6 +63,7 @@ public class Tour implements ExitCodeGenerator {
 	private final ThrottleRegistry throttles;
 
 	private final CircuitBreakerRegistry breakers;
+
 	private final AsyncUtils asyncUtils;
 
 	private final SearchIndex searchIndex;
@@ -268,6 +269,9 @@ public class Tour implements ExitCodeGenerator {
 		}
 		this.out.printf("%-8s %-44s breaker %s%n", sku, outcome,
 				circuit.state().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+	}
+
+	/**
 	 * A guard built in code retries a flaky lambda under a deadline per attempt, with the
 	 * same engines, meters and properties as the annotations; then 25 change events in a
 	 * row ask a {@code @Debounce} method to rebuild the search index, which runs once.
