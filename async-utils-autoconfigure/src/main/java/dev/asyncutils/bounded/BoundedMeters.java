@@ -1,14 +1,11 @@
 package dev.asyncutils.bounded;
 
-import java.util.concurrent.TimeUnit;
-
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.asyncutils.backend.BackendMeters;
 import dev.asyncutils.backend.RemoteInstance;
+import dev.asyncutils.core.admission.AdmissionMeters;
 
 /**
  * The meters of a bounded instance, read from the limiter's own counters.
@@ -25,16 +22,8 @@ public final class BoundedMeters {
 	 * @param limiter the limiter
 	 */
 	public static void bind(MeterRegistry registry, String name, BoundedLimiter limiter) {
-		FunctionCounter.builder("asyncutils.bounded.calls", limiter, BoundedLimiter::permittedCount)
-			.tag("name", name)
-			.tag("result", "permitted")
-			.description("Calls that got a slot")
-			.register(registry);
-		FunctionCounter.builder("asyncutils.bounded.calls", limiter, BoundedLimiter::rejectedCount)
-			.tag("name", name)
-			.tag("result", "rejected")
-			.description("Calls rejected: line full, max-wait passed, or interrupted")
-			.register(registry);
+		AdmissionMeters.bind(registry, "bounded", name, limiter, "a slot",
+				"(line full, max-wait passed, or interrupted)");
 		Gauge.builder("asyncutils.bounded.active", limiter, BoundedLimiter::active)
 			.tag("name", name)
 			.description("Calls holding a slot")
@@ -46,12 +35,6 @@ public final class BoundedMeters {
 		Gauge.builder("asyncutils.bounded.limit", limiter, BoundedLimiter::limit)
 			.tag("name", name)
 			.description("Most calls in flight at once")
-			.register(registry);
-		FunctionTimer
-			.builder("asyncutils.bounded.wait", limiter, BoundedLimiter::waitedCount, BoundedLimiter::totalWaitNanos,
-					TimeUnit.NANOSECONDS)
-			.tag("name", name)
-			.description("Time the calls that had to wait in line waited for a slot")
 			.register(registry);
 		RemoteInstance remote = limiter.remote();
 		if (remote != null) {

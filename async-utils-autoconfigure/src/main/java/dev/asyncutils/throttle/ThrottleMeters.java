@@ -1,14 +1,11 @@
 package dev.asyncutils.throttle;
 
-import java.util.concurrent.TimeUnit;
-
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.asyncutils.backend.BackendMeters;
 import dev.asyncutils.backend.RemoteInstance;
+import dev.asyncutils.core.admission.AdmissionMeters;
 
 /**
  * The meters of a throttle instance, read from the bucket's own counters: recording a
@@ -26,22 +23,8 @@ public final class ThrottleMeters {
 	 * @param bucket the bucket
 	 */
 	public static void bind(MeterRegistry registry, String name, TokenBucket bucket) {
-		FunctionCounter.builder("asyncutils.throttle.calls", bucket, TokenBucket::permittedCount)
-			.tag("name", name)
-			.tag("result", "permitted")
-			.description("Calls that got a permit")
-			.register(registry);
-		FunctionCounter.builder("asyncutils.throttle.calls", bucket, TokenBucket::rejectedCount)
-			.tag("name", name)
-			.tag("result", "rejected")
-			.description("Calls rejected because the next permit was further away than max-wait")
-			.register(registry);
-		FunctionTimer
-			.builder("asyncutils.throttle.wait", bucket, TokenBucket::waitedCount, TokenBucket::totalWaitNanos,
-					TimeUnit.NANOSECONDS)
-			.tag("name", name)
-			.description("Time the calls that had to wait for a permit waited")
-			.register(registry);
+		AdmissionMeters.bind(registry, "throttle", name, bucket, "a permit",
+				"because the next permit was further away than max-wait");
 		Gauge.builder("asyncutils.throttle.available", bucket, TokenBucket::availablePermits)
 			.tag("name", name)
 			.description("Permits that could be taken back to back now")
