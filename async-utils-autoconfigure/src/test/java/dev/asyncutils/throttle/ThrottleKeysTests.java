@@ -2,11 +2,15 @@ package dev.asyncutils.throttle;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,6 +22,9 @@ import org.springframework.core.NestedExceptionUtils;
 import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.annotation.Throttle;
 import dev.asyncutils.autoconfigure.AsyncUtilsAutoConfiguration;
+import dev.asyncutils.autoconfigure.AsyncUtilsEndpoint;
+import dev.asyncutils.autoconfigure.AsyncUtilsEndpointAutoConfiguration;
+import dev.asyncutils.autoconfigure.AsyncUtilsMetricsAutoConfiguration;
 import dev.asyncutils.core.AsyncUtilsConfigurationException;
 import dev.asyncutils.throttle.ThrottleConfigurationTests.FakeClock;
 import dev.asyncutils.throttle.ThrottleConfigurationTests.FakeClockConfig;
@@ -174,6 +181,46 @@ class ThrottleKeysTests {
 		assertThat(ex.getProblem()).contains("not a valid SpEL expression");
 	}
 
+	@SuppressWarnings("unchecked")
+	@Test
+	void theEndpointShowsTheKeysHeldAndMetersKeepTheTagNameOnly() {
+		this.runner
+			.withConfiguration(AutoConfigurations.of(AsyncUtilsMetricsAutoConfiguration.class,
+					AsyncUtilsEndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=asyncutils",
+					"async-utils.throttle.instances.tenants.max-keys=50")
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Tenants tenants = context.getBean(Tenants.class);
+				tenants.call("acme");
+				tenants.call("globex");
+				tenants.call(null);
+				Map<String, Object> described = (Map<String, Object>) context.getBean(AsyncUtilsEndpoint.class)
+					.instance("tenants")
+					.get("throttle");
+				assertThat(described).containsEntry("keys", 2);
+				assertThat((Map<String, Object>) described.get("settings")).containsEntry("maxKeys", 50);
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				assertThat(meters.get("asyncutils.throttle.calls")
+					.tag("name", "tenants")
+					.tag("result", "permitted")
+					.counter()
+					.count()).isEqualTo(3.0);
+				assertThat(meters.find("asyncutils.throttle.calls").meters())
+					.allSatisfy((meter) -> assertThat(meter.getId().getTags()).extracting(Tag::getKey)
+						.containsOnly("name", "result"));
+			});
+	}
+
+	@Test
+	void aKeyOnBoundedFailsTheStartupUntilItIsSupported() {
+		AsyncUtilsConfigurationException ex = startupFailure(KeyedBounded.class);
+		assertThat(ex.getSetting()).isEqualTo("@Bounded(key)");
+		assertThat(ex.getValue()).isEqualTo("#tenant");
+		assertThat(ex.getProblem()).contains("not supported yet");
+	}
+
 	private AsyncUtilsConfigurationException startupFailure(Class<?> bean) {
 		Throwable[] failure = new Throwable[1];
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(AsyncUtilsAutoConfiguration.class))
@@ -240,6 +287,14 @@ class ThrottleKeysTests {
 	static class TooManyPermits {
 
 		@Throttle(rate = 10, permits = "20")
+		public void call(String tenant) {
+		}
+
+	}
+
+	static class KeyedBounded {
+
+		@dev.asyncutils.annotation.Bounded(value = 2, key = "#tenant")
 		public void call(String tenant) {
 		}
 
