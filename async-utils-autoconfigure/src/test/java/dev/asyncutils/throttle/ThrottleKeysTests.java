@@ -205,7 +205,7 @@ class ThrottleKeysTests {
 				assertThat(meters.get("asyncutils.throttle.calls")
 					.tag("name", "tenants")
 					.tag("result", "permitted")
-					.counter()
+					.functionCounter()
 					.count()).isEqualTo(3.0);
 				assertThat(meters.find("asyncutils.throttle.calls").meters())
 					.allSatisfy((meter) -> assertThat(meter.getId().getTags()).extracting(Tag::getKey)
