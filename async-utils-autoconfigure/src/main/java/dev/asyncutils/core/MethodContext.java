@@ -36,6 +36,8 @@ public final class MethodContext {
 	 */
 	private final @Nullable String guardName;
 
+	private boolean runsUserCodeElsewhere;
+
 	MethodContext(String beanName, Class<?> beanClass, Method method, ReturnKind returnKind,
 			@Nullable StringValueResolver placeholders, AsyncUtilsScheduler scheduler,
 			BiConsumer<String, String> instanceListener) {
@@ -113,6 +115,19 @@ public final class MethodContext {
 	}
 
 	/**
+	 * Note that this method's chain may run user code on another thread than the caller's
+	 * (a cleanup method of a plain method, say): its calls then capture the caller's
+	 * context (see {@link CallContexts}). Calls of asynchronous methods always do.
+	 */
+	public void runsUserCodeElsewhere() {
+		this.runsUserCodeElsewhere = true;
+	}
+
+	boolean isUserCodeRunElsewhere() {
+		return this.runsUserCodeElsewhere;
+	}
+
+	/**
 	 * Return the instance name used when an annotation names none:
 	 * {@code SimpleClassName.methodName}.
 	 * @return the default instance name
@@ -183,12 +198,25 @@ public final class MethodContext {
 	 * @return the exception to throw
 	 */
 	public AsyncUtilsConfigurationException invalid(String setting, @Nullable Object value, String problem) {
+		return invalid(setting, value, problem, null);
+	}
+
+	/**
+	 * Create the startup error for a bad value, with advice on how to fix it.
+	 * @param setting the attribute or property
+	 * @param value the bad value, {@code null} if there is none to show
+	 * @param problem what is wrong
+	 * @param advice how to fix it beyond correcting the setting, or {@code null}
+	 * @return the exception to throw
+	 */
+	public AsyncUtilsConfigurationException invalid(String setting, @Nullable Object value, String problem,
+			@Nullable String advice) {
 		if (this.guardName != null) {
 			return new AsyncUtilsConfigurationException(description() + ", " + setting,
 					(value != null) ? String.valueOf(value) : null, problem);
 		}
 		return new AsyncUtilsConfigurationException(this.beanName, description(), setting,
-				(value != null) ? String.valueOf(value) : null, problem);
+				(value != null) ? String.valueOf(value) : null, problem, advice);
 	}
 
 }
