@@ -166,7 +166,7 @@ final class PolicyResolver {
 		ReturnKind kind = context.returnKind();
 		Call.CallMode mode = kind.isReactive() ? Call.CallMode.CONCURRENT
 				: reinvokes ? Call.CallMode.SEQUENTIAL : Call.CallMode.SINGLE;
-		return new MethodPolicy(chain, mode);
+		return new MethodPolicy(chain, mode, kind != ReturnKind.PLAIN || context.isUserCodeRunElsewhere());
 	}
 
 	private static <A extends Annotation> @Nullable Found<A> find(PolicyFeature<A> feature, Class<?> beanClass,
