@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
@@ -67,15 +68,20 @@ public final class AsyncUtilsAutoConfiguration {
 	 * so that it does not pull this configuration in early.
 	 * @param features the capabilities
 	 * @param scheduler the shared scheduler
+	 * @param environment where {@code async-utils.order} comes from
 	 * @return the post-processor
 	 */
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static AsyncUtilsBeanPostProcessor asyncUtilsBeanPostProcessor(ObjectProvider<PolicyFeature<?>> features,
-			ObjectProvider<AsyncUtilsScheduler> scheduler) {
-		return new AsyncUtilsBeanPostProcessor(
+			ObjectProvider<AsyncUtilsScheduler> scheduler, Environment environment) {
+		AsyncUtilsBeanPostProcessor postProcessor = new AsyncUtilsBeanPostProcessor(
 				List.of(Debounce.class, Fallback.class, Retry.class, Timeout.class, Bounded.class, Throttle.class),
 				features, scheduler);
+		// read before the properties bean exists: a post-processor is created first
+		postProcessor
+			.setAdviceOrder(environment.getProperty("async-utils.order", Integer.class, Ordered.LOWEST_PRECEDENCE));
+		return postProcessor;
 	}
 
 	/**
