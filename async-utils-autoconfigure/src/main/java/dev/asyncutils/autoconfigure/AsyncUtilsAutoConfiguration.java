@@ -189,11 +189,14 @@ public final class AsyncUtilsAutoConfiguration {
 	/**
 	 * The {@code @Throttle} capability.
 	 * @param registry the bucket registry
+	 * @param scheduler ends the waiting callers at shutdown
 	 * @return the capability
 	 */
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	ThrottleFeature asyncUtilsThrottleFeature(ThrottleRegistry registry) {
+	ThrottleFeature asyncUtilsThrottleFeature(ThrottleRegistry registry, AsyncUtilsScheduler scheduler) {
+		// callers waiting for a permit end when the context begins to close
+		scheduler.onShutdown(registry::shutDown);
 		return new ThrottleFeature(registry);
 	}
 
@@ -213,11 +216,14 @@ public final class AsyncUtilsAutoConfiguration {
 	/**
 	 * The {@code @Bounded} capability.
 	 * @param registry the limit registry
+	 * @param scheduler ends the waiting callers at shutdown
 	 * @return the capability
 	 */
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	BoundedFeature asyncUtilsBoundedFeature(BoundedRegistry registry) {
+	BoundedFeature asyncUtilsBoundedFeature(BoundedRegistry registry, AsyncUtilsScheduler scheduler) {
+		// callers waiting for a slot end when the context begins to close
+		scheduler.onShutdown(registry::shutDown);
 		return new BoundedFeature(registry);
 	}
 

@@ -215,8 +215,20 @@ public class AsyncUtilsEndpoint {
 		effective.put("per", format(settings.per()));
 		effective.put("burst", settings.burst());
 		effective.put("maxWait", format(settings.maxWait()));
+		if (!settings.limits().isEmpty()) {
+			effective.put("limits", settings.limits()
+				.stream()
+				.map((limit) -> Map.of("rate", limit.rate(), "per", format(limit.per()), "burst", limit.burst()))
+				.toList());
+		}
+		if (bucket.isKeyed()) {
+			effective.put("maxKeys", settings.maxKeys());
+		}
 		described.put("settings", effective);
 		describeBackend(described, settings.backend(), bucket.remote());
+		if (bucket.isKeyed()) {
+			described.put("keys", bucket.keysHeld());
+		}
 		described.put("availablePermits", bucket.availablePermits());
 		described.put("waiting", bucket.waiting());
 		described.put("permitted", bucket.permittedCount());

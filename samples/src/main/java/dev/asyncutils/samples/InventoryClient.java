@@ -31,6 +31,8 @@ public class InventoryClient {
 
 	/** The circuit breaker in front of the shipping service. */
 	public static final String SHIPPING = "shipping";
+	/** The throttle instance of quotes: one bucket per tenant. */
+	public static final String QUOTES = "tenant-quotes";
 
 	private static final Log logger = LogFactory.getLog(InventoryClient.class);
 
@@ -118,6 +120,20 @@ public class InventoryClient {
 	@CircuitBreaker(name = SHIPPING)
 	public BigDecimal shipping(String sku) throws IOException {
 		return this.service.shippingQuote(sku);
+	}
+
+	/**
+	 * A quote for a tenant, blocking: every tenant has its own bucket of the
+	 * {@code tenant-quotes} throttle ({@code key = "#tenant"}; rate, burst and a second,
+	 * hourly limit in {@code application.yml}), so a noisy tenant waits for its own
+	 * permits while the others go on at once.
+	 * @param tenant the tenant asking
+	 * @param sku the article
+	 * @return the quote
+	 */
+	@Throttle(name = QUOTES, key = "#tenant")
+	public String quote(String tenant, String sku) {
+		return tenant + ":" + sku;
 	}
 
 	/**
