@@ -31,6 +31,7 @@ public class InventoryClient {
 
 	/** The circuit breaker in front of the shipping service. */
 	public static final String SHIPPING = "shipping";
+
 	/** The throttle instance of quotes: one bucket per tenant. */
 	public static final String QUOTES = "tenant-quotes";
 
