@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.asyncutils.core.DurationRecorder;
+
 /**
  * What every {@link BatchProcessor} made from one bean shares: the executor that runs
  * blocking items, the scheduler for delays and timeouts, and the runs in progress, which
@@ -38,6 +40,8 @@ final class BatchRuntime implements BatchRun.Runtime {
 	private final LongAdder runs = new LongAdder();
 
 	private final LongAdder runNanos = new LongAdder();
+
+	private final DurationRecorder runTimer = new DurationRecorder();
 
 	BatchRuntime(Executor executor, ScheduledExecutorService scheduler) {
 		this.executor = executor;
@@ -81,6 +85,7 @@ final class BatchRuntime implements BatchRun.Runtime {
 	public void runDone(long nanos) {
 		this.runs.increment();
 		this.runNanos.add(nanos);
+		this.runTimer.record(nanos);
 	}
 
 	long itemsSucceeded() {
@@ -93,6 +98,10 @@ final class BatchRuntime implements BatchRun.Runtime {
 
 	long runs() {
 		return this.runs.sum();
+	}
+
+	DurationRecorder runRecorder() {
+		return this.runTimer;
 	}
 
 	long runNanos() {

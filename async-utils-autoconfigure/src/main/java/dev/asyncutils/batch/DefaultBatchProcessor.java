@@ -22,6 +22,8 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.Ordered;
 
+import dev.asyncutils.core.DurationRecorder;
+
 /**
  * The {@link BatchProcessor}: every method is one {@link BatchRun} with its own way of
  * running items and of collecting batches.
@@ -225,6 +227,14 @@ public class DefaultBatchProcessor implements BatchProcessor, ApplicationListene
 		 */
 		public long runNanos() {
 			return this.runtime.runNanos();
+		}
+
+		/**
+		 * Return where the durations of finished runs are recorded.
+		 * @return the run recorder
+		 */
+		public DurationRecorder runRecorder() {
+			return this.runtime.runRecorder();
 		}
 
 	}

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.BoundedRejectedException;
 import dev.asyncutils.backend.RemoteInstance;
+import dev.asyncutils.core.DurationRecorder;
 
 /**
  * At most {@code maxConcurrent} holders of a slot at once, with a first-come first-served
@@ -77,6 +78,8 @@ public final class BoundedLimiter {
 
 	private final LongAdder waited = new LongAdder();
 
+	private final DurationRecorder waitTimer = new DurationRecorder();
+
 	private final @Nullable RemoteSlots remote;
 
 	/**
@@ -121,7 +124,16 @@ public final class BoundedLimiter {
 		if (waitNanos > 0) {
 			this.waited.increment();
 			this.waitNanos.add(waitNanos);
+			this.waitTimer.record(waitNanos);
 		}
+	}
+
+	/**
+	 * Return where the waits of the calls that had to wait for a slot are recorded.
+	 * @return the wait recorder
+	 */
+	public DurationRecorder waitRecorder() {
+		return this.waitTimer;
 	}
 
 	/**
@@ -410,8 +422,10 @@ public final class BoundedLimiter {
 			}
 			if (first.grant()) {
 				this.permitted.increment();
+				long waitNanos = System.nanoTime() - first.enqueuedAt;
 				this.waited.increment();
-				this.waitNanos.add(System.nanoTime() - first.enqueuedAt);
+				this.waitNanos.add(waitNanos);
+				this.waitTimer.record(waitNanos);
 				first.granted();
 			}
 			else {

@@ -1,19 +1,21 @@
 package dev.asyncutils.bounded;
 
-import java.util.concurrent.TimeUnit;
-
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 
 import dev.asyncutils.backend.BackendMeters;
 import dev.asyncutils.backend.RemoteInstance;
+import dev.asyncutils.observe.MeterBinding;
 
 /**
  * The meters of a bounded instance, read from the limiter's own counters.
  */
 public final class BoundedMeters {
+
+	static final String CALLS = "Calls by whether they got a slot (permitted) or were rejected: "
+			+ "line full, max-wait passed, or interrupted (rejected)";
 
 	private BoundedMeters() {
 	}
@@ -28,12 +30,12 @@ public final class BoundedMeters {
 		FunctionCounter.builder("asyncutils.bounded.calls", limiter, BoundedLimiter::permittedCount)
 			.tag("name", name)
 			.tag("result", "permitted")
-			.description("Calls that got a slot")
+			.description(CALLS)
 			.register(registry);
 		FunctionCounter.builder("asyncutils.bounded.calls", limiter, BoundedLimiter::rejectedCount)
 			.tag("name", name)
 			.tag("result", "rejected")
-			.description("Calls rejected: line full, max-wait passed, or interrupted")
+			.description(CALLS)
 			.register(registry);
 		Gauge.builder("asyncutils.bounded.active", limiter, BoundedLimiter::active)
 			.tag("name", name)
@@ -47,12 +49,8 @@ public final class BoundedMeters {
 			.tag("name", name)
 			.description("Most calls in flight at once")
 			.register(registry);
-		FunctionTimer
-			.builder("asyncutils.bounded.wait", limiter, BoundedLimiter::waitedCount, BoundedLimiter::totalWaitNanos,
-					TimeUnit.NANOSECONDS)
-			.tag("name", name)
-			.description("Time the calls that had to wait in line waited for a slot")
-			.register(registry);
+		MeterBinding.timer(registry, limiter.waitRecorder(), "asyncutils.bounded.wait", Tags.of("name", name),
+				"Time the calls that had to wait in line waited for a slot (calls that got one at once are not recorded)");
 		RemoteInstance remote = limiter.remote();
 		if (remote != null) {
 			BackendMeters.bind(registry, "bounded", name, limiter.settings().backend(), remote);

@@ -2,6 +2,8 @@ package dev.asyncutils.fallback;
 
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.asyncutils.core.FailureRecorder;
+
 /**
  * The live count of one fallback instance (named {@code SimpleClassName.methodName} after
  * the guarded method), read by the metrics and the actuator endpoint.
@@ -16,8 +18,19 @@ public final class FallbackStats {
 		this.fallbackMethod = fallbackMethod;
 	}
 
-	void called() {
+	private volatile FailureRecorder failures = FailureRecorder.NOWHERE;
+
+	void called(Throwable failure) {
 		this.calls.increment();
+		this.failures.record(null, failure);
+	}
+
+	/**
+	 * Send every later use of the fallback, with the failure it answered, to a recorder.
+	 * @param failures the recorder
+	 */
+	public void failures(FailureRecorder failures) {
+		this.failures = failures;
 	}
 
 	/**

@@ -95,7 +95,7 @@ final class RetryRun {
 	private long giveUp(String reason, Throwable failure) {
 		boolean aborted = !this.settings.abortOn().isEmpty()
 				&& new ExceptionTypeFilter(this.settings.abortOn(), null, false).match(failure, true);
-		this.stats.gaveUp(this.attempts, aborted);
+		this.stats.gaveUp(this.attempts, aborted, failure);
 		if (logger.isDebugEnabled()) {
 			logger.debug("async-utils: retry '" + this.settings.name() + "' gives up after " + this.attempts
 					+ " attempt(s), " + reason + ": " + failure);
@@ -128,11 +128,12 @@ final class RetryRun {
 	 * @return the failure the caller gets
 	 */
 	Throwable interrupted() {
-		this.stats.gaveUp(this.attempts, false);
+		Throwable failure = finalFailure();
+		this.stats.gaveUp(this.attempts, false, failure);
 		if (logger.isDebugEnabled()) {
 			logger.debug("async-utils: retry '" + this.settings.name() + "' stops: the caller was interrupted");
 		}
-		return finalFailure();
+		return failure;
 	}
 
 	/**

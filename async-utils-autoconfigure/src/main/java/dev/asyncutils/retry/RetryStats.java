@@ -5,6 +5,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.asyncutils.core.FailureRecorder;
+
 /**
  * The live counts of one retry instance (shared by every method with its name), read by
  * the metrics and the actuator endpoint. Recording is one {@link LongAdder} increment.
@@ -25,6 +27,8 @@ public final class RetryStats {
 
 	private final Map<String, RetrySettings> methods = new ConcurrentHashMap<>();
 
+	private volatile FailureRecorder failures = FailureRecorder.NOWHERE;
+
 	void method(String description, RetrySettings settings) {
 		this.methods.put(description, settings);
 	}
@@ -37,13 +41,29 @@ public final class RetryStats {
 		this.retries.increment();
 	}
 
-	void gaveUp(int attempts, boolean aborted) {
+	void gaveUp(int attempts, boolean aborted, Throwable failure) {
+		String result;
 		if (aborted) {
 			this.aborted.increment();
+			result = "aborted";
+		}
+		else if (attempts <= 1) {
+			this.failure.increment();
+			result = "failure";
 		}
 		else {
-			((attempts <= 1) ? this.failure : this.failureAfterRetry).increment();
+			this.failureAfterRetry.increment();
+			result = "failure_after_retry";
 		}
+		this.failures.record(result, failure);
+	}
+
+	/**
+	 * Send every later failed call, with its outcome and final failure, to a recorder.
+	 * @param failures the recorder
+	 */
+	public void failures(FailureRecorder failures) {
+		this.failures = failures;
 	}
 
 	/**

@@ -1,20 +1,22 @@
 package dev.asyncutils.throttle;
 
-import java.util.concurrent.TimeUnit;
-
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 
 import dev.asyncutils.backend.BackendMeters;
 import dev.asyncutils.backend.RemoteInstance;
+import dev.asyncutils.observe.MeterBinding;
 
 /**
- * The meters of a throttle instance, read from the bucket's own counters: recording a
- * call never touches Micrometer.
+ * The meters of a throttle instance, read from the bucket's own counters, and its wait
+ * timer, recorded only by calls that had to wait.
  */
 public final class ThrottleMeters {
+
+	static final String CALLS = "Calls by whether they got a permit (permitted) or were rejected "
+			+ "because the next permit was further away than max-wait (rejected)";
 
 	private ThrottleMeters() {
 	}
@@ -29,19 +31,15 @@ public final class ThrottleMeters {
 		FunctionCounter.builder("asyncutils.throttle.calls", bucket, TokenBucket::permittedCount)
 			.tag("name", name)
 			.tag("result", "permitted")
-			.description("Calls that got a permit")
+			.description(CALLS)
 			.register(registry);
 		FunctionCounter.builder("asyncutils.throttle.calls", bucket, TokenBucket::rejectedCount)
 			.tag("name", name)
 			.tag("result", "rejected")
-			.description("Calls rejected because the next permit was further away than max-wait")
+			.description(CALLS)
 			.register(registry);
-		FunctionTimer
-			.builder("asyncutils.throttle.wait", bucket, TokenBucket::waitedCount, TokenBucket::totalWaitNanos,
-					TimeUnit.NANOSECONDS)
-			.tag("name", name)
-			.description("Time the calls that had to wait for a permit waited")
-			.register(registry);
+		MeterBinding.timer(registry, bucket.waitRecorder(), "asyncutils.throttle.wait", Tags.of("name", name),
+				"Time the calls that had to wait for a permit waited (calls that got one at once are not recorded)");
 		Gauge.builder("asyncutils.throttle.available", bucket, TokenBucket::availablePermits)
 			.tag("name", name)
 			.description("Permits that could be taken back to back now")

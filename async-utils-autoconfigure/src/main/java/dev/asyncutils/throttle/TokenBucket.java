@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.backend.RemoteInstance;
+import dev.asyncutils.core.DurationRecorder;
 
 /**
  * A token bucket: {@code rate} permits per {@code per}, capacity {@code burst}, starting
@@ -80,6 +81,8 @@ public final class TokenBucket {
 
 	private final LongAdder waited = new LongAdder();
 
+	private final DurationRecorder waitTimer = new DurationRecorder();
+
 	private final @Nullable RemoteThrottling remote;
 
 	/**
@@ -137,7 +140,16 @@ public final class TokenBucket {
 		if (waitNanos > 0) {
 			this.waited.increment();
 			this.waitNanos.add(waitNanos);
+			this.waitTimer.record(waitNanos);
 		}
+	}
+
+	/**
+	 * Return where the waits of the calls that had to wait for a permit are recorded.
+	 * @return the wait recorder
+	 */
+	public DurationRecorder waitRecorder() {
+		return this.waitTimer;
 	}
 
 	void countRejected() {
@@ -201,6 +213,7 @@ public final class TokenBucket {
 				if (wait > 0) {
 					this.waited.increment();
 					this.waitNanos.add(wait);
+					this.waitTimer.record(wait);
 					return next;
 				}
 				return freeNowIfFree ? FREE_NOW : next;
