@@ -59,6 +59,8 @@ public class AsyncUtilsBeanPostProcessor extends ProxyProcessorSupport
 
 	private transient volatile @Nullable PolicyResolver resolver;
 
+	private transient @Nullable ObjectProvider<CallObserver> observers;
+
 	/**
 	 * Create the post-processor.
 	 * @param annotationTypes the annotations that make a bean a candidate
@@ -78,6 +80,7 @@ public class AsyncUtilsBeanPostProcessor extends ProxyProcessorSupport
 		if (beanFactory instanceof ConfigurableBeanFactory configurable) {
 			this.placeholders = configurable::resolveEmbeddedValue;
 		}
+		this.observers = beanFactory.getBeanProvider(CallObserver.class);
 	}
 
 	/**
@@ -205,7 +208,9 @@ public class AsyncUtilsBeanPostProcessor extends ProxyProcessorSupport
 				resolver = this.resolver;
 				if (resolver == null) {
 					List<PolicyFeature<?>> features = this.features.orderedStream().toList();
-					resolver = new PolicyResolver(features, this.scheduler.getObject(), this.placeholders);
+					ObjectProvider<CallObserver> observers = this.observers;
+					resolver = new PolicyResolver(features, this.scheduler.getObject(), this.placeholders,
+							(observers != null) ? observers.orderedStream().toList() : List.of());
 					this.resolver = resolver;
 				}
 			}

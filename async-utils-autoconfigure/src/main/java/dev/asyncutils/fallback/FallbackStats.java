@@ -3,6 +3,7 @@ package dev.asyncutils.fallback;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.asyncutils.core.FailureRecorder;
+import dev.asyncutils.core.Signals;
 
 /**
  * The live count of one fallback instance (named {@code SimpleClassName.methodName} after
@@ -12,9 +13,14 @@ public final class FallbackStats {
 
 	private final LongAdder calls = new LongAdder();
 
+	private final String name;
+
 	private final String fallbackMethod;
 
-	FallbackStats(String fallbackMethod) {
+	private volatile Signals signals = Signals.NONE;
+
+	FallbackStats(String name, String fallbackMethod) {
+		this.name = name;
 		this.fallbackMethod = fallbackMethod;
 	}
 
@@ -23,6 +29,15 @@ public final class FallbackStats {
 	void called(Throwable failure) {
 		this.calls.increment();
 		this.failures.record(null, failure);
+		this.signals.fallback(this.name, failure);
+	}
+
+	/**
+	 * Tell every later use of the fallback to these signals.
+	 * @param signals the signals (events, observations)
+	 */
+	public void signals(Signals signals) {
+		this.signals = signals;
 	}
 
 	/**

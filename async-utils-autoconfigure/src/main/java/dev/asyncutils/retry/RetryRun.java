@@ -84,7 +84,7 @@ final class RetryRun {
 		if (limit > 0 && System.nanoTime() - this.startNanos + TimeUnit.MILLISECONDS.toNanos(delay) >= limit) {
 			return giveUp("max-duration reached", failure);
 		}
-		this.stats.retried();
+		this.stats.retried(this.settings.name(), this.attempts, failure, delay);
 		if (logger.isDebugEnabled()) {
 			logger.debug("async-utils: retry '" + this.settings.name() + "' attempt " + this.attempts + "/"
 					+ this.settings.maxAttempts() + " failed (" + failure + "); retrying in " + delay + "ms");

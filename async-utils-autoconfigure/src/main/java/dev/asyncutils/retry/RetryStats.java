@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.asyncutils.core.FailureRecorder;
+import dev.asyncutils.core.Signals;
 
 /**
  * The live counts of one retry instance (shared by every method with its name), read by
@@ -29,6 +30,8 @@ public final class RetryStats {
 
 	private volatile FailureRecorder failures = FailureRecorder.NOWHERE;
 
+	private volatile Signals signals = Signals.NONE;
+
 	void method(String description, RetrySettings settings) {
 		this.methods.put(description, settings);
 	}
@@ -37,8 +40,17 @@ public final class RetryStats {
 		((failedAttempts == 0) ? this.success : this.successAfterRetry).increment();
 	}
 
-	void retried() {
+	void retried(String name, int attempt, Throwable failure, long delayMillis) {
 		this.retries.increment();
+		this.signals.retrying(name, attempt, failure, delayMillis);
+	}
+
+	/**
+	 * Tell every later failed attempt that is retried to these signals.
+	 * @param signals the signals (events, observations)
+	 */
+	public void signals(Signals signals) {
+		this.signals = signals;
 	}
 
 	void gaveUp(int attempts, boolean aborted, Throwable failure) {

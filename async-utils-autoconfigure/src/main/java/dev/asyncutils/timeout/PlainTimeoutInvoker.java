@@ -70,7 +70,7 @@ final class PlainTimeoutInvoker implements Invoker {
 		}
 		deadline.awaitInterruptDelivered();
 		Thread.interrupted();
-		this.stats.timedOut();
+		this.stats.timedOut(this.settings);
 		TimeoutExceededException exceeded = this.settings.exceeded();
 		if (failure != null) {
 			exceeded.addSuppressed(failure);

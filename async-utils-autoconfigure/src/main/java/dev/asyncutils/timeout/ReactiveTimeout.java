@@ -45,7 +45,7 @@ final class ReactiveTimeout {
 
 	private static <T> Mono<T> exceeded(TimeoutSettings settings, TimeoutStats stats, Call call) {
 		return Mono.defer(() -> {
-			stats.timedOut();
+			stats.timedOut(settings);
 			CleanupMethod cleanup = settings.cleanup();
 			if (cleanup != null) {
 				cleanup.run(call);

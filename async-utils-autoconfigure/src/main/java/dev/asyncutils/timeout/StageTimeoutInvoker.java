@@ -166,7 +166,7 @@ final class StageTimeoutInvoker implements Invoker {
 			if (!TIMED_OUT.compareAndSet(this, false, true)) {
 				return;
 			}
-			StageTimeoutInvoker.this.stats.timedOut();
+			StageTimeoutInvoker.this.stats.timedOut(StageTimeoutInvoker.this.settings);
 			// cancel first, so that whatever the inner call held (a slot, a permit) is
 			// back before the caller sees the timeout
 			Stages.cancel(this.inner);

@@ -1,0 +1,77 @@
+package dev.asyncutils.observe;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
+
+import dev.asyncutils.core.Signals;
+
+/**
+ * Signals as events of the current {@value CallObservations#NAME} observation: retries,
+ * waits, rejections, timeouts and fallbacks. An event is recorded when the guarded call's
+ * observation is current on the signalling thread (always for plain methods; for
+ * asynchronous ones, on the threads the observation was propagated to).
+ */
+final class ObservationSignals implements Signals {
+
+	private final ObservationRegistry registry;
+
+	ObservationSignals(ObservationRegistry registry) {
+		this.registry = registry;
+	}
+
+	@Override
+	public void retrying(String name, int attempt, Throwable failure, long nextDelayMillis) {
+		Observation observation = current();
+		if (observation != null) {
+			observation.event(Observation.Event.of("retry", "attempt " + attempt + " failed ("
+					+ MeterBinding.exceptionTag(failure) + "), retrying in " + nextDelayMillis + "ms"));
+		}
+	}
+
+	@Override
+	public void rejected(String kind, String name, RuntimeException rejection) {
+		Observation observation = current();
+		if (observation != null) {
+			observation.event(Observation.Event.of("rejected", kind + " '" + name + "' rejected the call"));
+		}
+	}
+
+	@Override
+	public void timedOut(String name, Duration timeout) {
+		Observation observation = current();
+		if (observation != null) {
+			observation.event(Observation.Event.of("timeout", "deadline of " + timeout.toMillis() + "ms passed"));
+		}
+	}
+
+	@Override
+	public void fallback(String name, Throwable failure) {
+		Observation observation = current();
+		if (observation != null) {
+			observation
+				.event(Observation.Event.of("fallback", "fallback answers " + MeterBinding.exceptionTag(failure)));
+		}
+	}
+
+	@Override
+	public void waited(String kind, String name, long nanos) {
+		Observation observation = current();
+		if (observation != null) {
+			observation.event(Observation.Event.of("wait",
+					"waited " + TimeUnit.NANOSECONDS.toMillis(nanos) + "ms for " + kind + " '" + name + "'"));
+		}
+	}
+
+	private @Nullable Observation current() {
+		Observation observation = this.registry.getCurrentObservation();
+		if (observation == null || !CallObservations.NAME.equals(observation.getContext().getName())) {
+			return null;
+		}
+		return observation;
+	}
+
+}
