@@ -71,6 +71,10 @@ public final class CallObservations implements CallObserver {
 
 	private static @Nullable Object plain(ObservationRegistry registry, Keys keys, Invoker chain, Call call)
 			throws Throwable {
+		if (registry.isNoop()) {
+			// no handler (yet): nothing to observe, nothing to allocate
+			return chain.invoke(call);
+		}
 		Observation observation = start(registry, keys);
 		try (Observation.Scope scope = observation.openScope()) {
 			Object result = chain.invoke(call);
@@ -88,6 +92,9 @@ public final class CallObservations implements CallObserver {
 
 	private static @Nullable Object stage(ObservationRegistry registry, Keys keys, Invoker chain, Call call)
 			throws Throwable {
+		if (registry.isNoop()) {
+			return chain.invoke(call);
+		}
 		Observation observation = start(registry, keys);
 		Object result;
 		try (Observation.Scope scope = observation.openScope()) {

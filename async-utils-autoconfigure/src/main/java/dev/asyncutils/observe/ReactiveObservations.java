@@ -30,7 +30,7 @@ final class ReactiveObservations {
 	static Invoker mono(ObservationRegistry registry, Keys keys, Invoker chain) {
 		// subscribed inside the scope: the chain's synchronous part, the method
 		// included, runs with the observation current
-		return (call) -> Mono.from((subscriber) -> {
+		return (call) -> Mono.fromDirect((subscriber) -> {
 			Observation observation = CallObservations.start(registry, keys);
 			try (Observation.Scope scope = observation.openScope()) {
 				ReactorSupport.deferMono(chain, call)
@@ -58,7 +58,7 @@ final class ReactiveObservations {
 	}
 
 	private static void stop(Observation observation, Keys keys, SignalType signal) {
-		if (signal == SignalType.CANCEL) {
+		if (signal == SignalType.CANCEL && observation.getContext().getLowCardinalityKeyValue("outcome") == null) {
 			observation.lowCardinalityKeyValue(keys.cancelled);
 		}
 		observation.stop();
