@@ -1,17 +1,17 @@
 package dev.asyncutils;
 
 /**
- * The state of a circuit breaker.
+ * The state of a {@link dev.asyncutils.annotation.CircuitBreaker circuit breaker}.
  */
 public enum CircuitState {
 
-	/** Calls go through and their outcomes are recorded. */
+	/** Calls go through; their outcomes are recorded in the window. */
 	CLOSED,
 
-	/** Calls fail at once with {@code CircuitOpenException}. */
+	/** Calls fail at once with {@link CircuitOpenException}. */
 	OPEN,
 
-	/** A limited number of trial calls go through; the rest are rejected as if open. */
+	/** A fixed number of trial calls go through; the others fail as when open. */
 	HALF_OPEN
 
 }
