@@ -56,4 +56,15 @@ public @interface Bounded {
 	 */
 	int maxQueued() default -1;
 
+	/**
+	 * A SpEL expression over the parameters ({@code "#tenantId"}, {@code "#p0"},
+	 * {@code "#a0"}, {@code "#root.args[1]"}): every distinct value gets its own limit
+	 * with this instance's settings. A {@code null} value uses the instance's unkeyed
+	 * limit. Keys held at once are bounded by {@code max-keys}; a call with a new key
+	 * beyond it is rejected. Parsed and checked at startup. Unset ({@code ""}): one limit
+	 * for the instance.
+	 * @return the key expression
+	 */
+	String key() default "";
+
 }

@@ -65,4 +65,25 @@ public @interface Throttle {
 	 */
 	String maxWait() default "";
 
+	/**
+	 * A SpEL expression over the parameters ({@code "#tenantId"}, {@code "#p0"},
+	 * {@code "#a0"}, {@code "#root.args[1]"}, {@code "#request.user.id"}): every distinct
+	 * value gets its own bucket with this instance's settings (and its {@code limits}). A
+	 * {@code null} value uses the instance's unkeyed bucket. Keys held at once are
+	 * bounded by {@code max-keys}; a call with a new key beyond it is rejected. Parsed
+	 * and checked at startup. Unset ({@code ""}): one bucket for the instance.
+	 * @return the key expression
+	 */
+	String key() default "";
+
+	/**
+	 * How many permits one call takes: a whole number ({@code "5"}) or a SpEL expression
+	 * over the parameters ({@code "#batch.size()"}) that yields one. A call needing more
+	 * than the burst (of any of the instance's limits) fails at once with
+	 * {@link IllegalArgumentException}; one needing 0 starts without taking any. Unset
+	 * ({@code ""}): 1.
+	 * @return the permits per call
+	 */
+	String permits() default "";
+
 }

@@ -239,7 +239,7 @@ public final class AsyncUtilsAutoConfiguration {
 			executor = new SimpleAsyncTaskExecutor("async-utils-batch-");
 		}
 		return new DefaultBatchProcessor(properties.getBatch().toOptions(), executor, scheduler.executor(),
-				shutdownTimeout);
+				scheduler.timer(), shutdownTimeout);
 	}
 
 }

@@ -1,9 +1,14 @@
 package dev.asyncutils.batch;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.backoff.BackOff;
+
+import dev.asyncutils.retry.RetryBackOff;
 
 /**
  * The options of a {@link BatchProcessor}: immutable; change them with
@@ -26,6 +31,17 @@ public final class BatchOptions {
 	/** Default growth of the retry wait. */
 	public static final double DEFAULT_RETRY_MULTIPLIER = 2.0;
 
+	/**
+	 * The longest duration accepted: the most nanoseconds a {@code long} holds, about 292
+	 * years. Every wait is counted in nanoseconds, so a longer one could not be carried
+	 * out exactly.
+	 */
+	static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
+
+	/** Why a duration beyond {@link #MAX_DURATION} is refused. */
+	static final String TOO_LONG = "must be at most about 292 years (" + MAX_DURATION
+			+ "), the longest wait counted in nanoseconds";
+
 	private static final Consumer<Batch<?, ?>> NO_CALLBACK = (batch) -> {
 	};
 
@@ -47,6 +63,8 @@ public final class BatchOptions {
 
 	private final Consumer<? super Batch<?, ?>> onBatchComplete;
 
+	private final BackOff retryBackOff;
+
 	private BatchOptions(Builder builder) {
 		this.batchSize = builder.batchSize;
 		this.maxConcurrent = builder.maxConcurrent;
@@ -57,6 +75,10 @@ public final class BatchOptions {
 		this.failFast = builder.failFast;
 		this.itemTimeout = builder.itemTimeout;
 		this.onBatchComplete = builder.onBatchComplete;
+		Duration wholeMillis = this.retryDelay.plusNanos(999_999).truncatedTo(ChronoUnit.MILLIS);
+		this.retryBackOff = RetryBackOff.policy(this.maxAttempts, wholeMillis, this.retryMultiplier, MAX_DURATION, 0.0)
+			.build()
+			.getBackOff();
 	}
 
 	/**
@@ -167,13 +189,23 @@ public final class BatchOptions {
 	}
 
 	/**
-	 * Return the wait before the retry that follows a given attempt.
-	 * @param attempt the attempt that failed, from 1
-	 * @return the wait in nanoseconds
+	 * Return the back-off of an item's retries: Spring's exponential back-off, built like
+	 * {@code @Retry}'s, from {@code retryDelay} (rounded up to whole milliseconds, so no
+	 * wait is shorter than asked), {@code retryMultiplier} and {@code maxAttempts}; a
+	 * single wait is capped at {@link #MAX_DURATION}.
+	 * @return the back-off, shared by every item
 	 */
-	long retryDelayNanos(int attempt) {
-		double nanos = this.retryDelay.toNanos() * Math.pow(this.retryMultiplier, attempt - 1);
-		return (nanos >= Long.MAX_VALUE) ? Long.MAX_VALUE : (long) nanos;
+	BackOff retryBackOff() {
+		return this.retryBackOff;
+	}
+
+	/**
+	 * Return whether a duration's nanoseconds fit in a {@code long}.
+	 * @param duration the duration
+	 * @return {@code true} if it is at most {@link #MAX_DURATION}
+	 */
+	static boolean fitsInNanos(Duration duration) {
+		return duration.compareTo(MAX_DURATION) <= 0;
 	}
 
 	@Override
@@ -245,11 +277,12 @@ public final class BatchOptions {
 
 		/**
 		 * Set the wait before an item's first retry.
-		 * @param retryDelay not negative
+		 * @param retryDelay not negative, at most about 292 years
 		 * @return this builder
 		 */
 		public Builder retryDelay(Duration retryDelay) {
 			require(!retryDelay.isNegative(), "retryDelay", retryDelay, "must not be negative");
+			require(fitsInNanos(retryDelay), "retryDelay", retryDelay, TOO_LONG);
 			this.retryDelay = retryDelay;
 			return this;
 		}
@@ -268,12 +301,13 @@ public final class BatchOptions {
 
 		/**
 		 * Set the pause before each batch after the first.
-		 * @param delayBetweenBatches not negative
+		 * @param delayBetweenBatches not negative, at most about 292 years
 		 * @return this builder
 		 */
 		public Builder delayBetweenBatches(Duration delayBetweenBatches) {
 			require(!delayBetweenBatches.isNegative(), "delayBetweenBatches", delayBetweenBatches,
 					"must not be negative");
+			require(fitsInNanos(delayBetweenBatches), "delayBetweenBatches", delayBetweenBatches, TOO_LONG);
 			this.delayBetweenBatches = delayBetweenBatches;
 			return this;
 		}
@@ -290,12 +324,14 @@ public final class BatchOptions {
 
 		/**
 		 * Set the deadline of one attempt of one item.
-		 * @param itemTimeout positive, or {@code null} for none
+		 * @param itemTimeout positive and at most about 292 years, or {@code null} for
+		 * none
 		 * @return this builder
 		 */
 		public Builder itemTimeout(@Nullable Duration itemTimeout) {
 			require(itemTimeout == null || (!itemTimeout.isNegative() && !itemTimeout.isZero()), "itemTimeout",
 					itemTimeout, "must be positive");
+			require(itemTimeout == null || fitsInNanos(itemTimeout), "itemTimeout", itemTimeout, TOO_LONG);
 			this.itemTimeout = itemTimeout;
 			return this;
 		}

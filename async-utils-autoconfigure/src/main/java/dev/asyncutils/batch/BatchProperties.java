@@ -63,13 +63,18 @@ public class BatchProperties {
 		require(this.maxConcurrent >= 1, "max-concurrent", this.maxConcurrent, "must be at least 1");
 		require(this.maxAttempts >= 1, "max-attempts", this.maxAttempts, "must be at least 1");
 		require(!this.retryDelay.isNegative(), "retry-delay", this.retryDelay, "must not be negative");
+		require(BatchOptions.fitsInNanos(this.retryDelay), "retry-delay", this.retryDelay, BatchOptions.TOO_LONG);
 		require(this.retryMultiplier >= 1.0 && !Double.isInfinite(this.retryMultiplier), "retry-multiplier",
 				this.retryMultiplier, "must be at least 1");
 		require(!this.delayBetweenBatches.isNegative(), "delay-between-batches", this.delayBetweenBatches,
 				"must not be negative");
+		require(BatchOptions.fitsInNanos(this.delayBetweenBatches), "delay-between-batches", this.delayBetweenBatches,
+				BatchOptions.TOO_LONG);
 		Duration itemTimeout = parseItemTimeout();
 		require(itemTimeout == null || (!itemTimeout.isNegative() && !itemTimeout.isZero()), "item-timeout",
 				this.itemTimeout, "must be positive");
+		require(itemTimeout == null || BatchOptions.fitsInNanos(itemTimeout), "item-timeout", this.itemTimeout,
+				BatchOptions.TOO_LONG);
 		return BatchOptions.builder()
 			.batchSize(this.batchSize)
 			.maxConcurrent(this.maxConcurrent)

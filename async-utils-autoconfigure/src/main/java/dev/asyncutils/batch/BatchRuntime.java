@@ -13,21 +13,24 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.asyncutils.core.DeadlineTimer;
 import dev.asyncutils.core.DurationRecorder;
 
 /**
  * What every {@link BatchProcessor} made from one bean shares: the executor that runs
- * blocking items, the scheduler for delays and timeouts, and the runs in progress, which
- * are let finish (up to the shutdown timeout) and then cancelled when the application
- * shuts down.
+ * blocking items, the scheduler for delays, the deadline timer, and the runs in progress,
+ * which are let finish (up to the shutdown timeout) and then cancelled when the
+ * application shuts down.
  */
-final class BatchRuntime implements BatchRun.Runtime {
+final class BatchRuntime {
 
 	private static final Log logger = LogFactory.getLog(BatchProcessor.class);
 
 	private final Executor executor;
 
 	private final ScheduledExecutorService scheduler;
+
+	private final DeadlineTimer timer;
 
 	private final Set<BatchRun<?, ?>> active = ConcurrentHashMap.newKeySet();
 
@@ -43,36 +46,48 @@ final class BatchRuntime implements BatchRun.Runtime {
 
 	private final DurationRecorder runTimer = new DurationRecorder();
 
-	BatchRuntime(Executor executor, ScheduledExecutorService scheduler) {
+	BatchRuntime(Executor executor, ScheduledExecutorService scheduler, DeadlineTimer timer) {
 		this.executor = executor;
 		this.scheduler = scheduler;
+		this.timer = timer;
 	}
 
-	@Override
-	public ScheduledExecutorService scheduler() {
+	/**
+	 * Return the scheduler of retry delays, delayed batch starts and timeouts.
+	 * @return the scheduler
+	 */
+	ScheduledExecutorService scheduler() {
 		return this.scheduler;
 	}
 
-	@Override
-	public Executor executor() {
+	/**
+	 * Return the timer that watches item deadlines (the one behind {@code @Timeout}).
+	 * @return the deadline timer
+	 */
+	DeadlineTimer timer() {
+		return this.timer;
+	}
+
+	/**
+	 * Return the executor of blocking items.
+	 * @return the executor
+	 */
+	Executor executor() {
 		return this.executor;
 	}
 
-	@Override
-	public void register(BatchRun<?, ?> run) {
+	void register(BatchRun<?, ?> run) {
 		if (this.shutDown) {
 			throw new IllegalStateException("The BatchProcessor is shut down: the application is closing");
 		}
 		this.active.add(run);
 	}
 
-	@Override
-	public void unregister(BatchRun<?, ?> run) {
+	void unregister(BatchRun<?, ?> run) {
 		this.active.remove(run);
 	}
 
-	@Override
-	public void itemsDone(long succeeded, long failed) {
+	void itemsDone(long succeeded, long failed) {
 		if (succeeded > 0) {
 			this.itemsSucceeded.add(succeeded);
 		}
@@ -81,8 +96,7 @@ final class BatchRuntime implements BatchRun.Runtime {
 		}
 	}
 
-	@Override
-	public void runDone(long nanos) {
+	void runDone(long nanos) {
 		this.runs.increment();
 		this.runNanos.add(nanos);
 		this.runTimer.record(nanos);

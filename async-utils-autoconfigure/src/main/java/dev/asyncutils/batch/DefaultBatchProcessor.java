@@ -22,6 +22,8 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.Ordered;
 
+import dev.asyncutils.core.AsyncUtilsScheduler;
+import dev.asyncutils.core.DeadlineTimer;
 import dev.asyncutils.core.DurationRecorder;
 
 /**
@@ -47,12 +49,14 @@ public class DefaultBatchProcessor implements BatchProcessor, ApplicationListene
 	 * Create a processor.
 	 * @param options the options
 	 * @param executor runs blocking items (Spring Boot's application task executor)
-	 * @param scheduler schedules retry delays, timeouts and delayed batches
+	 * @param scheduler schedules retry delays and delayed batches, and times items out
+	 * @param timer watches item deadlines (the async-utils scheduler's
+	 * {@link AsyncUtilsScheduler#timer()})
 	 * @param shutdownTimeout how long runs may still take when the application closes
 	 */
 	public DefaultBatchProcessor(BatchOptions options, Executor executor, ScheduledExecutorService scheduler,
-			Duration shutdownTimeout) {
-		this(options, new BatchRuntime(executor, scheduler), shutdownTimeout);
+			DeadlineTimer timer, Duration shutdownTimeout) {
+		this(options, new BatchRuntime(executor, scheduler, timer), shutdownTimeout);
 	}
 
 	private DefaultBatchProcessor(BatchOptions options, BatchRuntime runtime, Duration shutdownTimeout) {

@@ -4,7 +4,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
@@ -112,7 +111,8 @@ interface ItemWork<T, R> {
 			try {
 				this.executor.execute(attempt);
 			}
-			catch (RejectedExecutionException ex) {
+			catch (Throwable ex) {
+				// rejected, or the executor failed: the attempt fails with that
 				attempt.result().completeExceptionally(ex);
 			}
 			return attempt;
@@ -141,7 +141,7 @@ interface ItemWork<T, R> {
 	 * worker race on the state, so an interrupt meant for this item never reaches the
 	 * thread's next task.
 	 */
-	final class BlockingAttempt<T, R> extends AtomicInteger implements Attempt<R>, Runnable {
+	final class BlockingAttempt<T, R> extends AtomicInteger implements Attempt<R>, Runnable, InterruptHandshake.Worker {
 
 		private static final long serialVersionUID = 1L;
 
@@ -190,10 +190,7 @@ interface ItemWork<T, R> {
 			}
 			finally {
 				if (!compareAndSet(RUNNING, DONE)) {
-					while (get() != INTERRUPTED) {
-						Thread.onSpinWait();
-					}
-					Thread.interrupted();
+					InterruptHandshake.clearDelivered(this, INTERRUPTING);
 				}
 				this.runner = null;
 			}
@@ -205,17 +202,12 @@ interface ItemWork<T, R> {
 			if (compareAndSet(NEW, CANCELLED)) {
 				return;
 			}
-			if (compareAndSet(RUNNING, INTERRUPTING)) {
-				try {
-					Thread runner = this.runner;
-					if (runner != null) {
-						runner.interrupt();
-					}
-				}
-				finally {
-					set(INTERRUPTED);
-				}
-			}
+			InterruptHandshake.interrupt(this, RUNNING, INTERRUPTING, INTERRUPTED, this);
+		}
+
+		@Override
+		public @Nullable Thread thread() {
+			return this.runner;
 		}
 
 	}

@@ -76,10 +76,33 @@ public class BoundedProperties {
 		private @Nullable Backend backend;
 
 		/**
+		 * Most keys (distinct values of @Bounded(key)) whose limits are held at once; a
+		 * call with a new key beyond it is rejected. A key's limit is forgotten about a
+		 * second after nobody holds or waits for it. Built-in default: 10000.
+		 */
+		private @Nullable Integer maxKeys;
+
+		/**
 		 * Settings of the redis backend.
 		 */
 		@NestedConfigurationProperty
 		private final BoundedRedisSpec redis = new BoundedRedisSpec();
+
+		/**
+		 * Return the most keys held at once.
+		 * @return max-keys, {@code null} if unset
+		 */
+		public @Nullable Integer getMaxKeys() {
+			return this.maxKeys;
+		}
+
+		/**
+		 * Set the most keys held at once.
+		 * @param maxKeys max-keys
+		 */
+		public void setMaxKeys(@Nullable Integer maxKeys) {
+			this.maxKeys = maxKeys;
+		}
 
 		/**
 		 * Return the limit.

@@ -114,7 +114,14 @@ public class BoundedRegistry extends InstanceRegistry<Bounded, BoundedSettings, 
 		}
 		BackendSettings backend = Backends.resolve(settings, instance, defaults, true,
 				() -> this.backend.get() != null);
-		return new BoundedSettings(name, maxConcurrent.required(), maxWait.value(), maxQueued.value(), backend);
+		Setting<Integer> maxKeys = settings.pick("maxKeys", "max-keys",
+				(instance != null) ? instance.getMaxKeys() : null, null, defaults.getMaxKeys(),
+				BoundedSettings.DEFAULT_MAX_KEYS);
+		if (maxKeys.required() < 1) {
+			throw settings.invalid(maxKeys, "must be at least 1");
+		}
+		return new BoundedSettings(name, maxConcurrent.required(), maxWait.value(), maxQueued.value(), backend,
+				maxKeys.required());
 	}
 
 }

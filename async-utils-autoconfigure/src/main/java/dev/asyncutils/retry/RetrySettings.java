@@ -42,14 +42,7 @@ public record RetrySettings(String name, int maxAttempts, Duration delay, double
 	static RetrySettings of(String name, int maxAttempts, Duration delay, double multiplier, Duration maxDelay,
 			double jitter, @Nullable Duration maxDuration, List<Class<? extends Throwable>> retryOn,
 			List<Class<? extends Throwable>> abortOn) {
-		// Spring's ExponentialBackOff scales an absolute jitter with each interval, so a
-		// jitter of (fraction x delay) spreads every wait by that fraction of itself.
-		RetryPolicy.Builder builder = RetryPolicy.builder()
-			.maxRetries(maxAttempts - 1L)
-			.delay(delay)
-			.multiplier(multiplier)
-			.maxDelay(maxDelay)
-			.jitter(Duration.ofMillis(Math.round(jitter * delay.toMillis())))
+		RetryPolicy.Builder builder = RetryBackOff.policy(maxAttempts, delay, multiplier, maxDelay, jitter)
 			.includes(retryOn)
 			.excludes(abortOn);
 		if (maxDuration != null) {

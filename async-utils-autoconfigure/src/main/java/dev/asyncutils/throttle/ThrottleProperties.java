@@ -2,6 +2,7 @@ package dev.asyncutils.throttle;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -80,6 +81,20 @@ public class ThrottleProperties {
 		 * local.
 		 */
 		private @Nullable Backend backend;
+
+		/**
+		 * Most keys (distinct values of @Throttle(key)) whose buckets are held at once; a
+		 * call with a new key beyond it is rejected. A key's bucket is forgotten about a
+		 * second after it is full again. Built-in default: 10000.
+		 */
+		private @Nullable Integer maxKeys;
+
+		/**
+		 * Further limits that apply in addition to rate/per/burst (for example 1000 a day
+		 * besides 10 a second), per key too: a call starts only when every limit allows
+		 * it, and takes its permits from all of them at once. Built-in default: none.
+		 */
+		private @Nullable List<LimitSpec> limits;
 
 		/**
 		 * Settings of the redis backend.
@@ -169,12 +184,115 @@ public class ThrottleProperties {
 		}
 
 		/**
+		 * Return the most keys held at once.
+		 * @return max-keys, {@code null} if unset
+		 */
+		public @Nullable Integer getMaxKeys() {
+			return this.maxKeys;
+		}
+
+		/**
+		 * Set the most keys held at once.
+		 * @param maxKeys max-keys
+		 */
+		public void setMaxKeys(@Nullable Integer maxKeys) {
+			this.maxKeys = maxKeys;
+		}
+
+		/**
+		 * Return the further limits.
+		 * @return the limits, {@code null} if unset
+		 */
+		public @Nullable List<LimitSpec> getLimits() {
+			return this.limits;
+		}
+
+		/**
+		 * Set the further limits.
+		 * @param limits the limits
+		 */
+		public void setLimits(@Nullable List<LimitSpec> limits) {
+			this.limits = limits;
+		}
+
+		/**
 		 * Return the settings of the redis backend.
 		 * @return the redis group
 		 */
 		@Override
 		public RedisSpec getRedis() {
 			return this.redis;
+		}
+
+	}
+
+	/**
+	 * One further limit of a throttle instance.
+	 */
+	public static class LimitSpec {
+
+		/**
+		 * Permits per 'per' period (greater than 0, fractions allowed). Required.
+		 */
+		private @Nullable Double rate;
+
+		/**
+		 * The period the rate refers to. Built-in default: 1s.
+		 */
+		private @Nullable Duration per;
+
+		/**
+		 * Capacity: permits that may be taken back to back after idle time. Built-in
+		 * default: max(1, ceil(rate)).
+		 */
+		private @Nullable Integer burst;
+
+		/**
+		 * Return the rate.
+		 * @return the rate, {@code null} if unset
+		 */
+		public @Nullable Double getRate() {
+			return this.rate;
+		}
+
+		/**
+		 * Set the rate.
+		 * @param rate permits per period
+		 */
+		public void setRate(@Nullable Double rate) {
+			this.rate = rate;
+		}
+
+		/**
+		 * Return the period.
+		 * @return the period, {@code null} if unset
+		 */
+		public @Nullable Duration getPer() {
+			return this.per;
+		}
+
+		/**
+		 * Set the period.
+		 * @param per the period
+		 */
+		public void setPer(@Nullable Duration per) {
+			this.per = per;
+		}
+
+		/**
+		 * Return the capacity.
+		 * @return the capacity, {@code null} if unset
+		 */
+		public @Nullable Integer getBurst() {
+			return this.burst;
+		}
+
+		/**
+		 * Set the capacity.
+		 * @param burst the capacity
+		 */
+		public void setBurst(@Nullable Integer burst) {
+			this.burst = burst;
 		}
 
 	}

@@ -1,6 +1,8 @@
 package dev.asyncutils.throttle;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -127,20 +129,77 @@ public class ThrottleRegistry extends InstanceRegistry<Throttle, ThrottleSetting
 		}
 		BackendSettings backend = Backends.resolve(settings, instance, defaults, false,
 				() -> this.backend.get() != null);
+		Setting<Integer> maxKeys = settings.pick("maxKeys", "max-keys",
+				(instance != null) ? instance.getMaxKeys() : null, null, defaults.getMaxKeys(),
+				ThrottleSettings.DEFAULT_MAX_KEYS);
+		if (maxKeys.required() < 1) {
+			throw settings.invalid(maxKeys, "must be at least 1");
+		}
+		List<ThrottleSettings.Limit> limits = resolveLimits(settings, instance, defaults);
 		ThrottleSettings resolved = new ThrottleSettings(name, rate.required(), per.required(), burst.required(),
-				maxWait.value(), backend);
+				maxWait.value(), backend, limits, maxKeys.required());
+		checkArithmetic(settings, rate, per, burst);
+		return resolved;
+	}
+
+	/**
+	 * Check that a limit's time between permits, and its burst of them, can be tracked in
+	 * nanoseconds without overflow.
+	 */
+	private static void checkArithmetic(Settings settings, Setting<Double> rate, Setting<Duration> per,
+			Setting<Integer> burst) {
 		long interval;
 		try {
-			interval = resolved.intervalNanos();
+			interval = ThrottleSettings.intervalNanos(rate.required(), per.required());
 		}
 		catch (ArithmeticException ex) {
-			throw settings.invalid(per, "is too long for a rate of " + rate.display());
+			throw settings.invalid(per, "is too long for a rate of " + settings.display(rate));
 		}
 		if (interval > Long.MAX_VALUE / 4 / burst.required()) {
 			throw settings.invalid(burst, "times the time between permits (" + Duration.ofNanos(interval)
 					+ ") is too long a time to track; lower the burst or raise the rate");
 		}
-		return resolved;
+	}
+
+	private static List<ThrottleSettings.Limit> resolveLimits(Settings settings,
+			ThrottleProperties.@Nullable Spec instance, ThrottleProperties.Spec defaults) {
+		List<ThrottleProperties.LimitSpec> specs = (instance != null) ? instance.getLimits() : null;
+		String group = "instances." + settings.instance();
+		if (specs == null) {
+			specs = defaults.getLimits();
+			group = "defaults";
+		}
+		if (specs == null || specs.isEmpty()) {
+			return List.of();
+		}
+		List<ThrottleSettings.Limit> limits = new ArrayList<>(specs.size());
+		for (int i = 0; i < specs.size(); i++) {
+			ThrottleProperties.LimitSpec spec = specs.get(i);
+			String prefix = "property 'async-utils.throttle." + group + ".limits[" + i + "].";
+			if (spec.getRate() == null) {
+				throw settings.invalid(new Setting<>(null, prefix + "rate'"),
+						"is required: each limit needs a rate (and optionally per and burst)");
+			}
+			Setting<Double> rate = new Setting<>(spec.getRate(), prefix + "rate'");
+			if (!(rate.required() > 0) || rate.required().isInfinite()) {
+				throw settings.invalid(rate, "must be greater than 0");
+			}
+			Setting<Duration> per = new Setting<>((spec.getPer() != null) ? spec.getPer() : DEFAULT_PER,
+					prefix + "per'");
+			if (per.required().isNegative() || per.required().isZero()) {
+				throw settings.invalid(per, "must be positive");
+			}
+			Setting<Integer> burst = new Setting<>(
+					(spec.getBurst() != null) ? spec.getBurst()
+							: (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.ceil(rate.required()))),
+					prefix + "burst'");
+			if (burst.required() < 1) {
+				throw settings.invalid(burst, "must be at least 1");
+			}
+			checkArithmetic(settings, rate, per, burst);
+			limits.add(new ThrottleSettings.Limit(rate.required(), per.required(), burst.required()));
+		}
+		return List.copyOf(limits);
 	}
 
 }

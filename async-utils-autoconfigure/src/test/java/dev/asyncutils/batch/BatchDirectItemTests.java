@@ -106,7 +106,7 @@ class BatchDirectItemTests {
 				.maxConcurrent(4)
 				.maxAttempts(2)
 				.retryDelay(Duration.ZERO)
-				.build(), workers, scheduler, Duration.ofSeconds(5));
+				.build(), workers, scheduler, BatchTestSupport.TIMER, Duration.ofSeconds(5));
 			for (int round = 0; round < 30; round++) {
 				Callbacks callbacks = new Callbacks(2_000, 20);
 				BatchProcessor processor = base.with((options) -> options.onBatchComplete(callbacks::record));
@@ -176,7 +176,7 @@ class BatchDirectItemTests {
 		try {
 			DefaultBatchProcessor processor = new DefaultBatchProcessor(
 					BatchOptions.builder().batchSize(10).maxConcurrent(4).build(), workers, scheduler,
-					Duration.ofMillis(50));
+					BatchTestSupport.TIMER, Duration.ofMillis(50));
 			AtomicInteger started = new AtomicInteger();
 			AtomicInteger interrupted = new AtomicInteger();
 			CompletableFuture<BatchResult<Integer, Integer>> run = new CompletableFuture<>();
@@ -248,7 +248,7 @@ class BatchDirectItemTests {
 						throw new RejectedExecutionException("full");
 					}
 					pool.execute(task);
-				}, scheduler, Duration.ofSeconds(5));
+				}, scheduler, BatchTestSupport.TIMER, Duration.ofSeconds(5));
 			BatchResult<Integer, Integer> result = processor.process(items(3_000), (item) -> item + 1);
 			assertThat(result.outcomes()).hasSize(3_000);
 			BitSet seen = new BitSet();

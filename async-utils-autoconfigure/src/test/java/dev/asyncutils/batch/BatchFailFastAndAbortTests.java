@@ -219,7 +219,7 @@ class BatchFailFastAndAbortTests {
 							submittedWhenThrown.set(submitted.get());
 							throw boom;
 						}
-					}).build(), counting, scheduler, Duration.ofSeconds(5));
+					}).build(), counting, scheduler, BatchTestSupport.TIMER, Duration.ofSeconds(5));
 			long start = System.nanoTime();
 			assertThatExceptionOfType(IllegalArgumentException.class)
 				.isThrownBy(() -> processor.process(items(100), (item) -> {

@@ -298,7 +298,7 @@ class BatchRetryTimeoutTests {
 		try (LeakCheckingExecutor workers = new LeakCheckingExecutor(2)) {
 			BatchProcessor processor = new DefaultBatchProcessor(
 					BatchOptions.builder().batchSize(4).maxConcurrent(1).itemTimeout(Duration.ofMillis(3)).build(),
-					workers, scheduler, Duration.ofSeconds(5));
+					workers, scheduler, BatchTestSupport.TIMER, Duration.ofSeconds(5));
 			BatchResult<Integer, Integer> result = processor.process(items(600), (item) -> {
 				runs.incrementAndGet();
 				if (Thread.currentThread().isInterrupted()) {

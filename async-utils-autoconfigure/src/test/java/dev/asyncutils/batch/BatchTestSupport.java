@@ -20,6 +20,8 @@ import java.util.stream.IntStream;
 
 import org.awaitility.Awaitility;
 
+import dev.asyncutils.core.DeadlineTimer;
+
 /**
  * Shared helpers of the batch tests: a {@link DefaultBatchProcessor} built directly on
  * test-owned threads (so thread names and pool sizes can be checked), and the stages a
@@ -30,6 +32,9 @@ final class BatchTestSupport {
 	static final String WORKER_PREFIX = "batch-test-worker-";
 
 	static final String SCHEDULER_PREFIX = "batch-test-scheduler-";
+
+	/** The deadline timer of every processor these tests build (a daemon thread). */
+	static final DeadlineTimer TIMER = new DeadlineTimer("batch-test-timer");
 
 	private BatchTestSupport() {
 	}
@@ -73,7 +78,8 @@ final class BatchTestSupport {
 			this.scheduler.setRemoveOnCancelPolicy(true);
 			BatchOptions.Builder builder = BatchOptions.builder();
 			options.accept(builder);
-			this.processor = new DefaultBatchProcessor(builder.build(), workers, this.scheduler, Duration.ofSeconds(5));
+			this.processor = new DefaultBatchProcessor(builder.build(), workers, this.scheduler, TIMER,
+					Duration.ofSeconds(5));
 		}
 
 		/**

@@ -26,7 +26,7 @@ public final class StreamMemoryCheck {
 		int status = 1;
 		try {
 			DefaultBatchProcessor processor = new DefaultBatchProcessor(BatchOptions.defaults(), workers, scheduler,
-					Duration.ofSeconds(5));
+					BatchTestSupport.TIMER, Duration.ofSeconds(5));
 			AtomicLong delivered = new AtomicLong();
 			BatchSummary summary = processor.stream(LongStream.range(0, items).boxed(), (item) -> item + 1,
 					(batch) -> delivered.addAndGet(batch.outcomes().size()));

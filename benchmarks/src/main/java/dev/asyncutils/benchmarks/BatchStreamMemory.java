@@ -21,6 +21,7 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import dev.asyncutils.batch.BatchOptions;
 import dev.asyncutils.batch.BatchSummary;
 import dev.asyncutils.batch.DefaultBatchProcessor;
+import dev.asyncutils.core.DeadlineTimer;
 
 /**
  * {@code BatchProcessor.stream} of ten million trivial items, meant to run in a JVM with
@@ -66,10 +67,11 @@ public final class BatchStreamMemory {
 		}
 		ExecutorService workers = Executors.newFixedThreadPool(4);
 		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+		DeadlineTimer timer = new DeadlineTimer("batch-timer");
 		int status = 1;
 		try {
 			DefaultBatchProcessor processor = new DefaultBatchProcessor(BatchOptions.defaults(), workers, scheduler,
-					Duration.ofSeconds(5));
+					timer, Duration.ofSeconds(5));
 			AtomicLong delivered = new AtomicLong();
 			System.gc();
 			heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
@@ -114,6 +116,7 @@ public final class BatchStreamMemory {
 		finally {
 			workers.shutdownNow();
 			scheduler.shutdownNow();
+			timer.stop();
 		}
 		System.exit(status);
 	}

@@ -16,6 +16,7 @@ import dev.asyncutils.batch.BatchOptions;
 import dev.asyncutils.batch.BatchResult;
 import dev.asyncutils.batch.DefaultBatchProcessor;
 import dev.asyncutils.batch.ItemFunction;
+import dev.asyncutils.core.DeadlineTimer;
 
 /**
  * {@code BatchProcessor.process} on one million trivial items against a hand-written
@@ -48,8 +49,10 @@ public final class BatchThroughput {
 		ItemFunction<Integer, Integer> fn = (item) -> item + 1;
 		ExecutorService pool = Executors.newFixedThreadPool(THREADS);
 		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+		DeadlineTimer timer = new DeadlineTimer("batch-timer");
 		BatchOptions options = BatchOptions.defaults();
-		DefaultBatchProcessor processor = new DefaultBatchProcessor(options, pool, scheduler, Duration.ofSeconds(5));
+		DefaultBatchProcessor processor = new DefaultBatchProcessor(options, pool, scheduler, timer,
+				Duration.ofSeconds(5));
 		int inFlight = options.maxConcurrent() * options.batchSize();
 		double[] ours = new double[runs];
 		double[] baseline = new double[runs];
@@ -74,6 +77,7 @@ public final class BatchThroughput {
 		finally {
 			pool.shutdownNow();
 			scheduler.shutdownNow();
+			timer.stop();
 		}
 		double oursMedian = median(ours);
 		double baselineMedian = median(baseline);

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Grafana dashboard shipped in {@code dashboards/async-utils.json} parses, and every
- * query in it names a meter the running sample publishes, with the tags the query
- * filters or groups by (Prometheus names mapped back to Micrometer's).
+ * query in it names a meter the running sample publishes, with the tags the query filters
+ * or groups by (Prometheus names mapped back to Micrometer's).
  */
 @SpringBootTest(properties = { "sample.tour.enabled=false",
 		"management.metrics.distribution.percentiles-histogram.asyncutils.throttle.wait=true" })

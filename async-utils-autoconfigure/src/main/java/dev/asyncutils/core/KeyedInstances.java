@@ -1,0 +1,273 @@
+package dev.asyncutils.core;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.function.Function;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Scheduler;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The instances of one keyed instance ({@code @Throttle(key = ...)},
+ * {@code @Bounded(key = ...)}): one per distinct key value, each with the instance's
+ * settings, at most {@code max-keys} at once.
+ *
+ * <p>
+ * Memory follows the keys in use: an entry is forgotten only when forgetting it changes
+ * nothing (a bucket that is full again, a limit that nobody holds or waits for), about a
+ * second after that. A key beyond {@code max-keys} gets no instance ({@link #get} answers
+ * {@code null}, and the caller rejects the call); it is never admitted without a limit.
+ *
+ * <p>
+ * The entries live in a Caffeine cache whose per-entry expiry is the time until the entry
+ * is idle plus a grace period, renewed on every use. When an entry expires, it is
+ * {@linkplain Retirable#retire() retired}: from then on every use of it fails and looks
+ * the key up again, so no caller can take from an entry that was forgotten. Should an
+ * entry expire while still in use (a caller descheduled for longer than the grace period
+ * between looking it up and using it), it cannot retire; it is then kept aside and handed
+ * back to the next caller of its key, and retired later, once idle.
+ *
+ * @param <I> the instance type
+ */
+public final class KeyedInstances<I extends KeyedInstances.Retirable> {
+
+	/** How long an idle entry is kept before it is forgotten. */
+	static final Duration GRACE = Duration.ofSeconds(1);
+
+	private final long graceNanos;
+
+	private final int maxKeys;
+
+	private final Function<Object, I> factory;
+
+	private final Cache<Object, I> cache;
+
+	/** Entries that expired while still in use, by key. */
+	private final Map<Object, I> aside = new ConcurrentHashMap<>();
+
+	private final AtomicInteger held = new AtomicInteger();
+
+	private final AtomicBoolean sweepScheduled = new AtomicBoolean();
+
+	private final LongSupplier clock;
+
+	private final @Nullable ScheduledExecutorService scheduler;
+
+	/**
+	 * Create the keyed instances of one instance.
+	 * @param maxKeys the most keys held at once
+	 * @param factory creates the instance of a new key, given the key
+	 * @param clock the clock of the instances ({@link System#nanoTime()}-like)
+	 * @param scheduler runs the expiry of idle entries, {@code null} to expire them only
+	 * while the instance is in use
+	 */
+	public KeyedInstances(int maxKeys, Function<Object, I> factory, LongSupplier clock,
+			@Nullable ScheduledExecutorService scheduler) {
+		this(maxKeys, factory, clock, scheduler, GRACE);
+	}
+
+	KeyedInstances(int maxKeys, Function<Object, I> factory, LongSupplier clock,
+			@Nullable ScheduledExecutorService scheduler, Duration grace) {
+		this.maxKeys = maxKeys;
+		this.factory = factory;
+		this.clock = clock;
+		this.scheduler = scheduler;
+		this.graceNanos = grace.toNanos();
+		Caffeine<Object, I> builder = Caffeine.newBuilder()
+			.ticker(clock::getAsLong)
+			.executor(Runnable::run)
+			.<Object, I>evictionListener(this::evicted)
+			.expireAfter(new IdleExpiry());
+		if (scheduler != null) {
+			builder.scheduler(Scheduler.forScheduledExecutorService(scheduler));
+		}
+		this.cache = builder.build();
+	}
+
+	/**
+	 * Return the instance of a key, creating it if the key is new.
+	 * @param key the key value
+	 * @return the instance, or {@code null} if the key is new and {@code max-keys} keys
+	 * are held already
+	 */
+	public @Nullable I get(Object key) {
+		I instance = this.cache.getIfPresent(key);
+		if (instance != null) {
+			return instance;
+		}
+		instance = this.cache.get(key, this::create);
+		if (instance != null) {
+			return instance;
+		}
+		// max-keys reached: forget what is due first (without a scheduler, or when only
+		// calls with new keys arrive, nothing else runs the expiry), then try once more
+		this.cache.cleanUp();
+		return this.cache.get(key, this::create);
+	}
+
+	/**
+	 * Renew the expiry of a key's entry after a use that may have made it busy for longer
+	 * (a reservation far ahead).
+	 * @param key the key value
+	 */
+	public void touch(Object key) {
+		this.cache.getIfPresent(key);
+	}
+
+	private @Nullable I create(Object key) {
+		I instance = this.aside.remove(key);
+		if (instance != null) {
+			return instance;
+		}
+		while (true) {
+			int held = this.held.get();
+			if (held >= this.maxKeys) {
+				return null;
+			}
+			if (this.held.compareAndSet(held, held + 1)) {
+				return this.factory.apply(key);
+			}
+		}
+	}
+
+	private void evicted(@Nullable Object key, @Nullable I instance, RemovalCause cause) {
+		if (key == null || instance == null) {
+			return;
+		}
+		if (instance.retire()) {
+			this.held.decrementAndGet();
+			return;
+		}
+		// still in use: keep it for the next caller of its key, retire it once idle
+		this.aside.put(key, instance);
+		scheduleSweep();
+	}
+
+	private void scheduleSweep() {
+		ScheduledExecutorService scheduler = this.scheduler;
+		if (scheduler != null && this.sweepScheduled.compareAndSet(false, true)) {
+			try {
+				scheduler.schedule(this::sweep, this.graceNanos, TimeUnit.NANOSECONDS);
+			}
+			catch (RuntimeException ex) {
+				this.sweepScheduled.set(false);
+			}
+		}
+	}
+
+	/**
+	 * Retire the entries kept aside that are idle now. Each one is retired under its
+	 * key's lock in the cache, so that no caller of the key takes it back at the same
+	 * time.
+	 */
+	void sweep() {
+		this.sweepScheduled.set(false);
+		for (Object key : this.aside.keySet()) {
+			this.cache.asMap().compute(key, (k, current) -> {
+				I instance = this.aside.get(k);
+				if (instance != null && instance.retire()) {
+					this.aside.remove(k);
+					this.held.decrementAndGet();
+				}
+				return current;
+			});
+		}
+		if (!this.aside.isEmpty()) {
+			scheduleSweep();
+		}
+	}
+
+	/**
+	 * Return how many keys are held: in use, or not yet idle.
+	 * @return the keys held
+	 */
+	public int size() {
+		return this.held.get();
+	}
+
+	/**
+	 * Return the most keys held at once.
+	 * @return max-keys
+	 */
+	public int maxKeys() {
+		return this.maxKeys;
+	}
+
+	/**
+	 * Run pending expiry now (for tests).
+	 */
+	void cleanUp() {
+		this.cache.cleanUp();
+	}
+
+	/**
+	 * Return the instances held now, by key (a snapshot, for tests and diagnostics).
+	 * @return the instances
+	 */
+	public Map<Object, I> snapshot() {
+		return Map.copyOf(this.cache.asMap());
+	}
+
+	@Override
+	public String toString() {
+		return "KeyedInstances (" + this.held.get() + " of at most " + this.maxKeys + " keys)";
+	}
+
+	/**
+	 * An instance that can be forgotten once forgetting it changes nothing.
+	 */
+	public interface Retirable {
+
+		/**
+		 * Return how long until forgetting this instance would change nothing.
+		 * @return nanoseconds, 0 if idle now; a busy instance with no known end answers 0
+		 * and refuses to {@link #retire()}
+		 */
+		long nanosUntilIdle();
+
+		/**
+		 * Retire this instance if it is idle: from then on every use of it fails, so that
+		 * its callers look the key up again and get a fresh instance.
+		 * @return {@code true} if it is (now or already) retired, {@code false} if it is
+		 * still in use
+		 */
+		boolean retire();
+
+	}
+
+	private final class IdleExpiry implements Expiry<Object, I> {
+
+		private long expiry(I instance) {
+			long idle = instance.nanosUntilIdle();
+			long grace = KeyedInstances.this.graceNanos;
+			return (idle > Long.MAX_VALUE / 2 - grace) ? Long.MAX_VALUE / 2 : Math.max(0, idle) + grace;
+		}
+
+		@Override
+		public long expireAfterCreate(Object key, I instance, long currentTime) {
+			return expiry(instance);
+		}
+
+		@Override
+		public long expireAfterUpdate(Object key, I instance, long currentTime, long currentDuration) {
+			return expiry(instance);
+		}
+
+		@Override
+		public long expireAfterRead(Object key, I instance, long currentTime, long currentDuration) {
+			return expiry(instance);
+		}
+
+	}
+
+}
