@@ -3,6 +3,7 @@ package dev.asyncutils.samples;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +61,7 @@ class DashboardTests {
 				any = true;
 				String meter = series.group(1).replace('_', '.');
 				named.add(meter);
-				List<Meter> found = this.meters.find(meter).meters();
+				Collection<Meter> found = this.meters.find(meter).meters();
 				assertThat(found).as("meter %s of query %s", meter, query).isNotEmpty();
 				for (String label : labels) {
 					assertThat(found).as("tag %s of meter %s in query %s", label, meter, query)
