@@ -23,7 +23,9 @@ import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
+import dev.asyncutils.AsyncUtils;
 import dev.asyncutils.annotation.Bounded;
+import dev.asyncutils.annotation.Debounce;
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
 import dev.asyncutils.annotation.Throttle;
@@ -36,6 +38,7 @@ import dev.asyncutils.bounded.BoundedRegistry;
 import dev.asyncutils.core.AsyncUtilsBeanPostProcessor;
 import dev.asyncutils.core.AsyncUtilsScheduler;
 import dev.asyncutils.core.PolicyFeature;
+import dev.asyncutils.debounce.DebounceFeature;
 import dev.asyncutils.fallback.FallbackFeature;
 import dev.asyncutils.observe.CallObservations;
 import dev.asyncutils.observe.SignalsBinder;
@@ -76,8 +79,20 @@ public final class AsyncUtilsAutoConfiguration {
 	static AsyncUtilsBeanPostProcessor asyncUtilsBeanPostProcessor(ObjectProvider<PolicyFeature<?>> features,
 			ObjectProvider<AsyncUtilsScheduler> scheduler) {
 		return new AsyncUtilsBeanPostProcessor(
-				List.of(Fallback.class, Retry.class, Timeout.class, Bounded.class, Throttle.class), features,
-				scheduler);
+				List.of(Debounce.class, Fallback.class, Retry.class, Timeout.class, Bounded.class, Throttle.class),
+				features, scheduler);
+	}
+
+	/**
+	 * Guards for code without annotations, on the same capabilities.
+	 * @param postProcessor the post-processor whose resolver builds the chains
+	 * @param throttles the throttle instances, for pacing
+	 * @return the entry point
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	AsyncUtils asyncUtils(AsyncUtilsBeanPostProcessor postProcessor, ThrottleRegistry throttles) {
+		return new AsyncUtils(postProcessor.guardPolicies("asyncUtils"), throttles);
 	}
 
 	/**
@@ -163,6 +178,24 @@ public final class AsyncUtilsAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	FallbackFeature asyncUtilsFallbackFeature() {
 		return new FallbackFeature();
+	}
+
+	/**
+	 * The {@code @Debounce} capability; runs go to Spring Boot's application task
+	 * executor (or the only {@link Executor} bean, or else a thread per run).
+	 * @param properties the properties
+	 * @param applicationTaskExecutor Spring Boot's application task executor
+	 * @param executors the executors of the context
+	 * @return the capability
+	 */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	DebounceFeature asyncUtilsDebounceFeature(AsyncUtilsProperties properties,
+			@Qualifier("applicationTaskExecutor") ObjectProvider<Executor> applicationTaskExecutor,
+			ObjectProvider<Executor> executors) {
+		Executor executor = applicationTaskExecutor.getIfAvailable(executors::getIfUnique);
+		return new DebounceFeature(properties.getDebounce(),
+				(executor != null) ? executor : new SimpleAsyncTaskExecutor("async-utils-debounce-"));
 	}
 
 	/**

@@ -22,6 +22,8 @@ import dev.asyncutils.batch.BatchProcessor;
 import dev.asyncutils.batch.DefaultBatchProcessor;
 import dev.asyncutils.bounded.BoundedLimiter;
 import dev.asyncutils.bounded.BoundedRegistry;
+import dev.asyncutils.debounce.DebounceFeature;
+import dev.asyncutils.debounce.DebounceStats;
 import dev.asyncutils.bounded.BoundedSettings;
 import dev.asyncutils.core.InstanceCatalog;
 import dev.asyncutils.fallback.FallbackFeature;
@@ -54,6 +56,8 @@ public class AsyncUtilsEndpoint {
 
 	private final ObjectProvider<TimeoutFeature> timeout;
 
+	private final ObjectProvider<DebounceFeature> debounce;
+
 	private final ObjectProvider<FallbackFeature> fallback;
 
 	private final ObjectProvider<BatchProcessor> batchProcessor;
@@ -66,10 +70,13 @@ public class AsyncUtilsEndpoint {
 	 * @param timeout the timeout capability
 	 * @param fallback the fallback capability
 	 * @param batchProcessor the batch processor
+	 * @param debounce the debounce capability
 	 */
 	public AsyncUtilsEndpoint(ObjectProvider<ThrottleRegistry> throttles, ObjectProvider<BoundedRegistry> bounded,
 			ObjectProvider<RetryFeature> retry, ObjectProvider<TimeoutFeature> timeout,
-			ObjectProvider<FallbackFeature> fallback, ObjectProvider<BatchProcessor> batchProcessor) {
+			ObjectProvider<FallbackFeature> fallback, ObjectProvider<BatchProcessor> batchProcessor,
+			ObjectProvider<DebounceFeature> debounce) {
+		this.debounce = debounce;
 		this.throttles = throttles;
 		this.bounded = bounded;
 		this.retry = retry;
@@ -91,6 +98,7 @@ public class AsyncUtilsEndpoint {
 		all.put("timeouts", timeouts(null));
 		all.put("bounded", bounded(null));
 		all.put("fallbacks", fallbacks(null));
+		all.put("debounces", debounces(null));
 		BatchProcessor processor = this.batchProcessor.getIfAvailable();
 		if (processor != null) {
 			all.put("batch", batch(processor));
@@ -112,6 +120,7 @@ public class AsyncUtilsEndpoint {
 		putIfPresent(found, "timeout", timeouts(name).get(name));
 		putIfPresent(found, "bounded", bounded(name).get(name));
 		putIfPresent(found, "fallback", fallbacks(name).get(name));
+		putIfPresent(found, "debounce", debounces(name).get(name));
 		BatchProcessor processor = this.batchProcessor.getIfAvailable();
 		if (processor != null && BatchMeters.NAME.equals(name)) {
 			found.put("batch", batch(processor));
@@ -142,6 +151,28 @@ public class AsyncUtilsEndpoint {
 	private Map<String, Object> fallbacks(@Nullable String only) {
 		FallbackFeature feature = this.fallback.getIfAvailable();
 		return list((feature != null) ? feature.instances() : null, only, AsyncUtilsEndpoint::describe);
+	}
+
+	private Map<String, Object> debounces(@Nullable String only) {
+		DebounceFeature feature = this.debounce.getIfAvailable();
+		return list((feature != null) ? feature.instances() : null, only, AsyncUtilsEndpoint::describe);
+	}
+
+	private static Map<String, Object> describe(DebounceStats stats) {
+		Map<String, Object> methods = new LinkedHashMap<>();
+		stats.methods().forEach((method, settings) -> {
+			Map<String, Object> effective = new LinkedHashMap<>();
+			effective.put("delay", format(settings.delay()));
+			effective.put("maxWait", format(settings.maxWait()));
+			effective.put("key", (settings.key() != null) ? settings.key() : "none");
+			methods.put(method, effective);
+		});
+		Map<String, Object> described = new LinkedHashMap<>();
+		described.put("methods", methods);
+		described.put("pendingKeys", stats.pendingKeys());
+		described.put("calls", stats.callCount());
+		described.put("runs", stats.runCount());
+		return described;
 	}
 
 	/**

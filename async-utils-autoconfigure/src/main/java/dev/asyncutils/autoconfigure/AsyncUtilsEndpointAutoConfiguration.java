@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 
 import dev.asyncutils.batch.BatchProcessor;
 import dev.asyncutils.bounded.BoundedRegistry;
+import dev.asyncutils.debounce.DebounceFeature;
 import dev.asyncutils.fallback.FallbackFeature;
 import dev.asyncutils.retry.RetryFeature;
 import dev.asyncutils.throttle.ThrottleRegistry;
@@ -35,6 +36,7 @@ public final class AsyncUtilsEndpointAutoConfiguration {
 	 * @param timeout the timeout capability
 	 * @param fallback the fallback capability
 	 * @param batchProcessor the batch processor
+	 * @param debounce the debounce capability
 	 * @return the endpoint
 	 */
 	@Bean
@@ -42,8 +44,8 @@ public final class AsyncUtilsEndpointAutoConfiguration {
 	AsyncUtilsEndpoint asyncUtilsEndpoint(ObjectProvider<ThrottleRegistry> throttles,
 			ObjectProvider<BoundedRegistry> bounded, ObjectProvider<RetryFeature> retry,
 			ObjectProvider<TimeoutFeature> timeout, ObjectProvider<FallbackFeature> fallback,
-			ObjectProvider<BatchProcessor> batchProcessor) {
-		return new AsyncUtilsEndpoint(throttles, bounded, retry, timeout, fallback, batchProcessor);
+			ObjectProvider<BatchProcessor> batchProcessor, ObjectProvider<DebounceFeature> debounce) {
+		return new AsyncUtilsEndpoint(throttles, bounded, retry, timeout, fallback, batchProcessor, debounce);
 	}
 
 }

@@ -16,6 +16,8 @@ import dev.asyncutils.batch.DefaultBatchProcessor;
 import dev.asyncutils.bounded.BoundedMeters;
 import dev.asyncutils.bounded.BoundedRegistry;
 import dev.asyncutils.core.AsyncUtilsScheduler;
+import dev.asyncutils.debounce.DebounceFeature;
+import dev.asyncutils.debounce.DebounceMeters;
 import dev.asyncutils.fallback.FallbackFeature;
 import dev.asyncutils.fallback.FallbackMeters;
 import dev.asyncutils.retry.RetryFeature;
@@ -48,13 +50,15 @@ public final class AsyncUtilsMetricsAutoConfiguration {
 	 * @param timeout the timeout capability
 	 * @param fallback the fallback capability
 	 * @param batchProcessor the batch processor
+	 * @param debounce the debounce capability
 	 * @return the binder
 	 */
 	@Bean
 	static SmartInitializingSingleton asyncUtilsMeterBinder(ObjectProvider<MeterRegistry> registry,
 			ObjectProvider<ThrottleRegistry> throttles, ObjectProvider<BoundedRegistry> bounded,
 			ObjectProvider<RetryFeature> retry, ObjectProvider<TimeoutFeature> timeout,
-			ObjectProvider<FallbackFeature> fallback, ObjectProvider<BatchProcessor> batchProcessor) {
+			ObjectProvider<FallbackFeature> fallback, ObjectProvider<BatchProcessor> batchProcessor,
+			ObjectProvider<DebounceFeature> debounce) {
 		return () -> {
 			MeterRegistry meters = registry.getObject();
 			throttles.ifAvailable((instances) -> instances.catalog()
@@ -67,6 +71,8 @@ public final class AsyncUtilsMetricsAutoConfiguration {
 				.forEachNowAndLater((name, stats) -> TimeoutMeters.bind(meters, name, stats)));
 			fallback.ifAvailable((feature) -> feature.instances()
 				.forEachNowAndLater((name, stats) -> FallbackMeters.bind(meters, name, stats)));
+			debounce.ifAvailable((feature) -> feature.instances()
+				.forEachNowAndLater((name, stats) -> DebounceMeters.bind(meters, name, stats)));
 			batchProcessor.ifAvailable((processor) -> {
 				if (processor instanceof DefaultBatchProcessor defaultProcessor) {
 					BatchMeters.bind(meters, BatchMeters.NAME, defaultProcessor.stats());

@@ -5,6 +5,7 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 import dev.asyncutils.batch.BatchProperties;
 import dev.asyncutils.bounded.BoundedProperties;
+import dev.asyncutils.debounce.DebounceProperties;
 import dev.asyncutils.retry.RetryProperties;
 import dev.asyncutils.throttle.ThrottleProperties;
 import dev.asyncutils.timeout.TimeoutProperties;
@@ -60,6 +61,12 @@ public class AsyncUtilsProperties {
 	 */
 	@NestedConfigurationProperty
 	private final BoundedProperties bounded = new BoundedProperties();
+
+	/**
+	 * Settings of @Debounce.
+	 */
+	@NestedConfigurationProperty
+	private final DebounceProperties debounce = new DebounceProperties();
 
 	/**
 	 * Options of the auto-configured BatchProcessor.
@@ -129,6 +136,14 @@ public class AsyncUtilsProperties {
 	 */
 	public BoundedProperties getBounded() {
 		return this.bounded;
+	}
+
+	/**
+	 * Return the {@code async-utils.debounce} properties.
+	 * @return the debounce properties
+	 */
+	public DebounceProperties getDebounce() {
+		return this.debounce;
 	}
 
 	/**

@@ -6,12 +6,12 @@ import dev.asyncutils.annotation.Bounded;
 import dev.asyncutils.core.Invoker;
 import dev.asyncutils.core.MethodContext;
 import dev.asyncutils.core.PolicyFeature;
-import dev.asyncutils.core.ReactorSupport;
+import dev.asyncutils.core.admission.AdmissionInvokers;
 
 /**
  * The {@code @Bounded} capability: resolves each method's limit at startup (shared by
- * instance name through the {@link BoundedRegistry}) and wraps its chain with the invoker
- * for its return kind.
+ * instance name through the {@link BoundedRegistry}) and wraps its chain with the
+ * admission engine's invoker for its return kind.
  */
 public class BoundedFeature implements PolicyFeature<Bounded> {
 
@@ -52,23 +52,7 @@ public class BoundedFeature implements PolicyFeature<Bounded> {
 		BoundedSettings settings = this.registry.resolve(method.settings(kind(), "Bounded", name), annotation);
 		BoundedLimiter limiter = this.registry.obtain(settings,
 				method.description() + " of bean '" + method.beanName() + "'");
-		RemoteSlots remote = limiter.remoteSlots();
-		if (remote != null) {
-			return switch (method.returnKind()) {
-				case PLAIN -> RemoteBoundedInvokers.plain(remote, next);
-				case COMPLETION_STAGE -> RemoteBoundedInvokers.stage(remote, next, method.scheduler());
-				case MONO ->
-					ReactiveRemoteBounded.mono(remote, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
-				case FLUX ->
-					ReactiveRemoteBounded.flux(remote, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
-			};
-		}
-		return switch (method.returnKind()) {
-			case PLAIN -> new PlainBoundedInvoker(limiter, next);
-			case COMPLETION_STAGE -> new StageBoundedInvoker(limiter, next, method.scheduler());
-			case MONO -> ReactiveBounded.mono(limiter, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
-			case FLUX -> ReactiveBounded.flux(limiter, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
-		};
+		return AdmissionInvokers.create(method, limiter.admission(), next);
 	}
 
 }

@@ -6,12 +6,15 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.DisposableBean;
+
 import dev.asyncutils.annotation.Bounded;
 import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.Backends;
 import dev.asyncutils.core.InstanceRegistry;
 import dev.asyncutils.core.Settings;
 import dev.asyncutils.core.Settings.Setting;
+import dev.asyncutils.core.admission.AdmissionInstance;
 
 /**
  * Every bounded instance by name: the limits of {@code @Bounded} methods, and the ones
@@ -20,16 +23,13 @@ import dev.asyncutils.core.Settings.Setting;
  *
  * <pre class="code">
  * BoundedLimiter reports = bounded.get("reports");
- * reports.acquire(); // waits up to max-wait, or throws
- * try {
+ * try (Slot slot = reports.acquire()) { // waits up to max-wait, or throws
  *     render();
- * }
- * finally {
- *     reports.release();
  * }
  * </pre>
  */
-public class BoundedRegistry extends InstanceRegistry<Bounded, BoundedSettings, BoundedLimiter> {
+public class BoundedRegistry extends InstanceRegistry<Bounded, BoundedSettings, BoundedLimiter>
+		implements DisposableBean {
 
 	private final BoundedProperties properties;
 
@@ -73,6 +73,19 @@ public class BoundedRegistry extends InstanceRegistry<Bounded, BoundedSettings, 
 		return new BoundedLimiter(settings, backend.bounded(settings));
 	}
 
+	/**
+	 * End every call waiting for a slot of any instance, and refuse new waits: the
+	 * application is shutting down. Idempotent.
+	 */
+	public void shutDown() {
+		all().values().forEach((limiter) -> limiter.admission().shutDown());
+	}
+
+	@Override
+	public void destroy() {
+		shutDown();
+	}
+
 	BoundedLimiter obtain(BoundedSettings settings, String origin) {
 		return obtain(settings.name(), settings, origin);
 	}
@@ -98,13 +111,8 @@ public class BoundedRegistry extends InstanceRegistry<Bounded, BoundedSettings, 
 		if (maxConcurrent.required() < 1) {
 			throw settings.invalid(maxConcurrent, "must be at least 1");
 		}
-		Setting<Duration> maxWait = settings.pick("maxWait", "max-wait",
-				(instance != null) ? instance.getMaxWait() : null,
-				(annotation != null) ? settings.duration("maxWait", annotation.maxWait()) : null, defaults.getMaxWait(),
-				null);
-		if (maxWait.value() != null && maxWait.required().isNegative()) {
-			throw settings.invalid(maxWait, "must not be negative");
-		}
+		Duration maxWait = AdmissionInstance.maxWait(settings, (instance != null) ? instance.getMaxWait() : null,
+				(annotation != null) ? annotation.maxWait() : null, defaults.getMaxWait());
 		Setting<Integer> maxQueued = settings.pick("maxQueued", "max-queued",
 				(instance != null) ? instance.getMaxQueued() : null,
 				(annotation != null) ? Settings.unlessUnset(annotation.maxQueued(), -1) : null, defaults.getMaxQueued(),
@@ -120,7 +128,7 @@ public class BoundedRegistry extends InstanceRegistry<Bounded, BoundedSettings, 
 		if (maxKeys.required() < 1) {
 			throw settings.invalid(maxKeys, "must be at least 1");
 		}
-		return new BoundedSettings(name, maxConcurrent.required(), maxWait.value(), maxQueued.value(), backend,
+		return new BoundedSettings(name, maxConcurrent.required(), maxWait, maxQueued.value(), backend,
 				maxKeys.required());
 	}
 

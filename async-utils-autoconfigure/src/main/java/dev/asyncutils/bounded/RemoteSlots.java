@@ -1,11 +1,10 @@
 package dev.asyncutils.bounded;
 
-import java.util.Deque;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,11 +16,13 @@ import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.BackendUnavailableException;
 import dev.asyncutils.backend.OnFailure;
 import dev.asyncutils.core.Failures;
+import dev.asyncutils.core.admission.Permit;
+import dev.asyncutils.core.admission.WaitingCalls;
 
 /**
- * The calls of a bounded instance whose slots live in a remote store. A caller asks the
- * store for a free slot; while all are held it asks again after a short back-off (5 ms,
- * doubling up to 100 ms) until its max-wait passes, holding no thread in between. The
+ * The admission of a bounded instance whose slots live in a remote store. A caller asks
+ * the store for a free slot; while all are held it asks again after a short back-off (5
+ * ms, doubling up to 100 ms) until its max-wait passes, holding no thread in between. The
  * outcome is counted on the instance's {@link BoundedLimiter}. While the store does not
  * answer, the failure mode decides: reject, let the call through without a slot, or take
  * a slot of the local limiter of the same settings.
@@ -30,7 +31,7 @@ import dev.asyncutils.core.Failures;
  * Unlike the local limiter, waiters are not served first come first served across JVMs,
  * and {@code max-queued} counts the waiters of this JVM only.
  */
-final class RemoteSlots {
+final class RemoteSlots implements SlotAdmission {
 
 	static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
@@ -39,6 +40,8 @@ final class RemoteSlots {
 	private final BoundedLimiter limiter;
 
 	private final RemoteBounded remote;
+
+	private final LocalSlots local;
 
 	private final OnFailure onFailure;
 
@@ -50,26 +53,34 @@ final class RemoteSlots {
 
 	private final AtomicInteger waiting = new AtomicInteger();
 
-	/** Slots taken through {@link BoundedLimiter#acquire()}, released by any thread. */
-	private final Deque<Lease> programmatic = new ConcurrentLinkedDeque<>();
+	private final WaitingCalls waitingCalls = new WaitingCalls();
 
-	RemoteSlots(BoundedLimiter limiter, RemoteBounded remote) {
+	RemoteSlots(BoundedLimiter limiter, RemoteBounded remote, LocalSlots local) {
 		BoundedSettings settings = limiter.settings();
 		BackendSettings backend = settings.backend();
 		this.limiter = limiter;
 		this.remote = remote;
+		this.local = local;
 		this.onFailure = backend.onFailure();
 		this.maxWaitNanos = (settings.maxWait() != null) ? settings.maxWait().toNanos() : Long.MAX_VALUE;
 		this.maxQueued = (settings.maxQueued() != null) ? settings.maxQueued() : Integer.MAX_VALUE;
 		this.timeoutNanos = backend.timeoutNanos(settings.maxWait());
 	}
 
-	RemoteBounded remote() {
-		return this.remote;
+	@Override
+	public int waiting() {
+		return this.waiting.get();
 	}
 
-	int waiting() {
-		return this.waiting.get();
+	@Override
+	public int active() {
+		return this.remote.active();
+	}
+
+	@Override
+	public @Nullable Permit tryAdmit() {
+		// only the store can tell
+		return null;
 	}
 
 	/**
@@ -78,18 +89,33 @@ final class RemoteSlots {
 	 * exceptionally with {@link BoundedRejectedException}; cancelling it stops waiting
 	 * and gives back a slot granted meanwhile
 	 */
-	CompletableFuture<Lease> acquire() {
+	@Override
+	public CompletableFuture<Permit> admitLater(ScheduledExecutorService scheduler) {
 		Attempt attempt = new Attempt(System.nanoTime());
+		this.waitingCalls.watch(attempt.result);
 		attempt(attempt);
 		return attempt.result;
+	}
+
+	/**
+	 * End every caller of this JVM waiting for a slot, here or on the local fallback.
+	 */
+	@Override
+	public void shutDown() {
+		this.waitingCalls.shutDown();
+		this.local.shutDown();
 	}
 
 	/**
 	 * Take a slot, blocking the calling thread up to max-wait.
 	 * @return the lease
 	 */
-	Lease acquireBlocking() {
-		CompletableFuture<Lease> slot = acquire();
+	@Override
+	public Permit admit() {
+		Attempt attempt = new Attempt(System.nanoTime());
+		this.waitingCalls.watch(attempt.result);
+		attempt(attempt);
+		CompletableFuture<Permit> slot = attempt.result;
 		try {
 			return slot.get();
 		}
@@ -111,17 +137,10 @@ final class RemoteSlots {
 	 * Stop waiting for a slot; give it back if it was granted meanwhile.
 	 * @param slot the caller's slot
 	 */
-	private static void abandon(CompletableFuture<Lease> slot) {
+	private static void abandon(CompletableFuture<Permit> slot) {
 		if (!slot.cancel(false) && !slot.isCompletedExceptionally()) {
 			slot.join().release();
 		}
-	}
-
-	/**
-	 * {@link BoundedLimiter#acquire()} of a remote instance.
-	 */
-	void acquireForCaller() {
-		this.programmatic.push(acquireBlocking());
 	}
 
 	/**
@@ -129,34 +148,22 @@ final class RemoteSlots {
 	 * store.
 	 * @return {@code true} if a slot was taken
 	 */
-	boolean tryAcquireForCaller() {
+	@Override
+	public @Nullable Permit tryAcquire() {
 		Attempt attempt = new Attempt(System.nanoTime());
 		attempt.once = true;
 		attempt(attempt);
 		try {
-			this.programmatic.push(attempt.result.get());
-			return true;
+			return attempt.result.get();
 		}
 		catch (InterruptedException ex) {
 			abandon(attempt.result);
 			Thread.currentThread().interrupt();
-			return false;
+			return null;
 		}
 		catch (ExecutionException | CancellationException ex) {
-			return false;
+			return null;
 		}
-	}
-
-	/**
-	 * {@link BoundedLimiter#release()} of a remote instance.
-	 */
-	void releaseForCaller() {
-		Lease lease = this.programmatic.poll();
-		if (lease == null) {
-			throw new IllegalStateException(
-					"Bounded '" + this.limiter.settings().name() + "' released more slots than taken");
-		}
-		lease.release();
 	}
 
 	private void attempt(Attempt attempt) {
@@ -194,7 +201,8 @@ final class RemoteSlots {
 			case FAIL_CLOSED ->
 				reject(attempt, "redis unavailable and on-failure is fail-closed: " + cause.getMessage());
 			default -> {
-				if (this.limiter.tryAcquireLocal()) {
+				Permit local = this.local.tryAdmit();
+				if (local != null) {
 					grant(attempt, new Lease(this, null, Lease.LOCAL), false);
 				}
 				else {
@@ -249,7 +257,7 @@ final class RemoteSlots {
 			return;
 		}
 		if (count) {
-			this.limiter.countPermitted(attempt.queued ? System.nanoTime() - attempt.start : 0);
+			this.limiter.counters().permitted(attempt.queued ? System.nanoTime() - attempt.start : 0);
 		}
 	}
 
@@ -279,7 +287,7 @@ final class RemoteSlots {
 	void release(Lease lease) {
 		switch (lease.kind) {
 			case Lease.REMOTE -> this.remote.release(Objects.requireNonNull(lease.holder));
-			case Lease.LOCAL -> this.limiter.releaseLocal();
+			case Lease.LOCAL -> this.local.releaseOne();
 			default -> {
 				// fail-open: nothing was taken
 			}
@@ -291,7 +299,7 @@ final class RemoteSlots {
 	 */
 	private static final class Attempt {
 
-		final CompletableFuture<Lease> result = new CompletableFuture<>();
+		final CompletableFuture<Permit> result = new CompletableFuture<>();
 
 		final long start;
 
@@ -313,7 +321,7 @@ final class RemoteSlots {
 	 * A slot held by one call: in the store, of the local limiter, or none (fail-open).
 	 * Released exactly once, however often {@link #release()} is called.
 	 */
-	static final class Lease extends AtomicBoolean {
+	static final class Lease extends AtomicBoolean implements Permit {
 
 		private static final long serialVersionUID = 1L;
 
@@ -335,7 +343,8 @@ final class RemoteSlots {
 			this.kind = kind;
 		}
 
-		void release() {
+		@Override
+		public void release() {
 			if (compareAndSet(false, true)) {
 				this.slots.release(this);
 			}

@@ -201,6 +201,16 @@ public class AsyncUtilsBeanPostProcessor extends ProxyProcessorSupport
 		return false;
 	}
 
+	/**
+	 * Return the builder of programmatic guards' policies, on the same capabilities and
+	 * resolver as the annotated methods (so unused-instance warnings know guards too).
+	 * @param beanName the bean that builds guards, for messages
+	 * @return the guard policies
+	 */
+	public GuardPolicies guardPolicies(String beanName) {
+		return new GuardPolicies(resolver(), beanName);
+	}
+
 	private PolicyResolver resolver() {
 		PolicyResolver resolver = this.resolver;
 		if (resolver == null) {

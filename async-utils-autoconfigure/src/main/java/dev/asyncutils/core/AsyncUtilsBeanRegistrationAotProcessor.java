@@ -23,6 +23,7 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 import dev.asyncutils.annotation.Bounded;
+import dev.asyncutils.annotation.Debounce;
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
 import dev.asyncutils.annotation.Throttle;
@@ -48,8 +49,8 @@ import dev.asyncutils.annotation.Timeout;
  */
 public class AsyncUtilsBeanRegistrationAotProcessor implements BeanRegistrationAotProcessor {
 
-	private static final List<Class<? extends Annotation>> ANNOTATION_TYPES = List.of(Fallback.class, Retry.class,
-			Timeout.class, Bounded.class, Throttle.class);
+	private static final List<Class<? extends Annotation>> ANNOTATION_TYPES = List.of(Debounce.class, Fallback.class,
+			Retry.class, Timeout.class, Bounded.class, Throttle.class);
 
 	@Override
 	public @Nullable BeanRegistrationAotContribution processAheadOfTime(RegisteredBean registeredBean) {

@@ -49,7 +49,7 @@ final class AsyncUtilsInterceptor implements MethodInterceptor, AdvisedSupportLi
 		if (policy == null) {
 			return invocation.proceed();
 		}
-		return policy.invoker().invoke(new Call(invocation, policy.callMode()));
+		return policy.invoke(invocation);
 	}
 
 	/**

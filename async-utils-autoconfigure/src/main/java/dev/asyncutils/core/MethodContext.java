@@ -30,9 +30,21 @@ public final class MethodContext {
 
 	private final BiConsumer<String, String> instanceListener;
 
+	/**
+	 * The name of the {@code Guard} this context builds a chain for, {@code null} for an
+	 * annotated bean method.
+	 */
+	private final @Nullable String guardName;
+
 	MethodContext(String beanName, Class<?> beanClass, Method method, ReturnKind returnKind,
 			@Nullable StringValueResolver placeholders, AsyncUtilsScheduler scheduler,
 			BiConsumer<String, String> instanceListener) {
+		this(beanName, beanClass, method, returnKind, placeholders, scheduler, instanceListener, null);
+	}
+
+	MethodContext(String beanName, Class<?> beanClass, Method method, ReturnKind returnKind,
+			@Nullable StringValueResolver placeholders, AsyncUtilsScheduler scheduler,
+			BiConsumer<String, String> instanceListener, @Nullable String guardName) {
 		this.beanName = beanName;
 		this.beanClass = beanClass;
 		this.method = method;
@@ -40,6 +52,16 @@ public final class MethodContext {
 		this.placeholders = placeholders;
 		this.scheduler = scheduler;
 		this.instanceListener = instanceListener;
+		this.guardName = guardName;
+	}
+
+	/**
+	 * Return whether this is the synthetic method of a programmatic {@code Guard} rather
+	 * than an annotated bean method.
+	 * @return {@code true} for a guard
+	 */
+	public boolean isGuard() {
+		return this.guardName != null;
 	}
 
 	/**
@@ -96,6 +118,10 @@ public final class MethodContext {
 	 * @return the default instance name
 	 */
 	public String defaultInstanceName() {
+		String guardName = this.guardName;
+		if (guardName != null) {
+			return guardName;
+		}
 		return this.beanClass.getSimpleName() + "." + this.method.getName();
 	}
 
@@ -114,6 +140,9 @@ public final class MethodContext {
 	 * @return the method description
 	 */
 	public String description() {
+		if (this.guardName != null) {
+			return "guard '" + this.guardName + "'";
+		}
 		StringJoiner parameters = new StringJoiner(", ", "(", ")");
 		for (Class<?> type : this.method.getParameterTypes()) {
 			parameters.add(type.getSimpleName());
@@ -154,6 +183,10 @@ public final class MethodContext {
 	 * @return the exception to throw
 	 */
 	public AsyncUtilsConfigurationException invalid(String setting, @Nullable Object value, String problem) {
+		if (this.guardName != null) {
+			return new AsyncUtilsConfigurationException(description() + ", " + setting,
+					(value != null) ? String.valueOf(value) : null, problem);
+		}
 		return new AsyncUtilsConfigurationException(this.beanName, description(), setting,
 				(value != null) ? String.valueOf(value) : null, problem);
 	}

@@ -1,9 +1,13 @@
 package dev.asyncutils.core;
 
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+
 /**
- * The resolved policy chain of one method: built once at startup, used on every call.
+ * The resolved policy chain of one method (or of one kind of a programmatic guard): built
+ * once, used on every call.
  */
-final class MethodPolicy {
+public final class MethodPolicy {
 
 	private final Invoker invoker;
 
@@ -25,6 +29,17 @@ final class MethodPolicy {
 	MethodPolicy(Invoker invoker, Call.CallMode mode) {
 		this.invoker = invoker;
 		this.mode = mode;
+	}
+
+	/**
+	 * Run one call through the chain: the one entry point of annotated methods and
+	 * programmatic guards alike.
+	 * @param invocation the invocation to guard
+	 * @return what the chain returns, of the method's return kind
+	 * @throws Throwable what the chain throws, unchanged
+	 */
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+		return this.invoker.invoke(new Call(invocation, callMode()));
 	}
 
 	Invoker invoker() {

@@ -11,7 +11,10 @@ import java.lang.annotation.Annotation;
  */
 public interface PolicyFeature<A extends Annotation> {
 
-	/** Nesting position of {@code @Fallback} (outermost). */
+	/** Nesting position of {@code @Debounce} (outermost). */
+	int DEBOUNCE = 50;
+
+	/** Nesting position of {@code @Fallback}. */
 	int FALLBACK = 100;
 
 	/** Nesting position of {@code @Retry}. */

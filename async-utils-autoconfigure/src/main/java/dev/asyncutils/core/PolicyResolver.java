@@ -4,6 +4,7 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -108,6 +109,62 @@ final class PolicyResolver {
 		}
 		MethodContext context = new MethodContext(beanName, beanClass, method, kind, this.placeholders, this.scheduler,
 				this::instanceUsed);
+		return chain(context, found);
+	}
+
+	/**
+	 * Build the policy of a programmatic guard: the same capabilities' chain, for a
+	 * synthetic method whose return type gives the kind, from annotations that stand for
+	 * the guard's builder steps.
+	 * @param guardName the guard's name, its instance name for every step
+	 * @param beanName the bean that builds guards, for messages
+	 * @param targetClass the class declaring the synthetic method (and its cleanup and
+	 * fallback methods)
+	 * @param method the synthetic method
+	 * @param steps one annotation per step, in any order
+	 * @return the policy
+	 * @throws AsyncUtilsConfigurationException on bad input
+	 */
+	MethodPolicy guard(String guardName, String beanName, Class<?> targetClass, Method method,
+			Collection<? extends Annotation> steps) {
+		ReturnKind kind = ReturnKind.of(method);
+		if (kind == null) {
+			throw new IllegalArgumentException("Unsupported guard method " + method);
+		}
+		List<Found<?>> found = new ArrayList<>(steps.size());
+		for (PolicyFeature<?> feature : this.features) {
+			for (Annotation step : steps) {
+				if (step.annotationType() == feature.annotationType()) {
+					found.add(Found.of(feature, step));
+				}
+			}
+		}
+		if (found.size() != steps.size()) {
+			throw new IllegalStateException("No capability for every step of " + steps + " among " + this.features);
+		}
+		return chain(new MethodContext(beanName, targetClass, method, kind, this.placeholders, this.scheduler,
+				this::instanceUsed, guardName), found);
+	}
+
+	/**
+	 * Return whether a capability answers to an annotation type.
+	 * @param annotationType the annotation type
+	 * @return {@code true} if a guard may use it as a step
+	 */
+	boolean supports(Class<? extends Annotation> annotationType) {
+		for (PolicyFeature<?> feature : this.features) {
+			if (feature.annotationType() == annotationType) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Wrap the method in the capabilities found, innermost (last in the nesting order)
+	 * first.
+	 */
+	private MethodPolicy chain(MethodContext context, List<Found<?>> found) {
 		Invoker chain = Call::proceed;
 		boolean reinvokes = false;
 		for (int i = found.size() - 1; i >= 0; i--) {
@@ -116,6 +173,7 @@ final class PolicyResolver {
 			reinvokes |= annotation.feature().reinvokes();
 		}
 		chain = observe(context, found, chain);
+		ReturnKind kind = context.returnKind();
 		Call.CallMode mode = kind.isReactive() ? Call.CallMode.CONCURRENT
 				: reinvokes ? Call.CallMode.SEQUENTIAL : Call.CallMode.SINGLE;
 		return new MethodPolicy(chain, mode);
@@ -170,12 +228,16 @@ final class PolicyResolver {
 			for (String name : unused) {
 				logger.warn("async-utils: 'async-utils." + feature.kind() + ".instances." + name
 						+ "' is configured, but no @" + feature.annotationType().getSimpleName()
-						+ " method uses the instance name '" + name + "'");
+						+ " method and no guard built so far uses the instance name '" + name + "'");
 			}
 		}
 	}
 
 	private record Found<A extends Annotation>(PolicyFeature<A> feature, A annotation, boolean onMethod) {
+
+		static <A extends Annotation> Found<A> of(PolicyFeature<A> feature, Annotation annotation) {
+			return new Found<>(feature, feature.annotationType().cast(annotation), true);
+		}
 
 		Invoker decorate(MethodContext context, Invoker next) {
 			return this.feature.decorate(context, this.annotation, next);

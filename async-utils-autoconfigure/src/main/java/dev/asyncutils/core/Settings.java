@@ -73,12 +73,12 @@ public final class Settings {
 					"property 'async-utils." + this.kind + ".instances." + this.instance + "." + property + "'");
 		}
 		if (fromAnnotation != null) {
-			return new Setting<>(fromAnnotation, "@" + this.annotation + "(" + attribute + ")");
+			return new Setting<>(fromAnnotation, attribute(attribute));
 		}
 		if (fromDefaults != null) {
 			return new Setting<>(fromDefaults, "property 'async-utils." + this.kind + ".defaults." + property + "'");
 		}
-		return new Setting<>(builtIn, "built-in default of @" + this.annotation + "(" + attribute + ")");
+		return new Setting<>(builtIn, "built-in default of " + attribute(attribute));
 	}
 
 	/**
@@ -91,13 +91,13 @@ public final class Settings {
 		if (raw.isEmpty()) {
 			return null;
 		}
-		this.annotationText.put("@" + this.annotation + "(" + attribute + ")", raw);
+		this.annotationText.put(attribute(attribute), raw);
 		String resolved = (this.method != null) ? this.method.resolvePlaceholders(raw).trim() : raw.trim();
 		try {
 			return DurationStyle.detectAndParse(resolved);
 		}
 		catch (RuntimeException ex) {
-			throw invalid("@" + this.annotation + "(" + attribute + ")", raw,
+			throw invalid(attribute(attribute), raw,
 					"not a duration (use e.g. \"250ms\", \"2s\", \"1m\" or \"PT0.5S\")");
 		}
 	}
@@ -156,10 +156,26 @@ public final class Settings {
 	 * @return the exception to throw
 	 */
 	public AsyncUtilsConfigurationException missing(String attribute, String property) {
-		return invalid("@" + this.annotation + "(" + attribute + ")", null,
-				"is required: set it on the annotation or as property 'async-utils." + this.kind + ".instances."
-						+ this.instance + "." + property + "' or 'async-utils." + this.kind + ".defaults." + property
-						+ "'");
+		return invalid(attribute(attribute), null, "is required: set it "
+				+ ((this.method != null && this.method.isGuard()) ? "in the guard's " + step() + " step"
+						: "on the annotation")
+				+ " or as property 'async-utils." + this.kind + ".instances." + this.instance + "." + property
+				+ "' or 'async-utils." + this.kind + ".defaults." + property + "'");
+	}
+
+	/**
+	 * Name an attribute as the user wrote it: {@code @Retry(delay)} on an annotation,
+	 * {@code retry(delay)} in a {@code Guard}'s builder step.
+	 */
+	private String attribute(String attribute) {
+		if (this.method != null && this.method.isGuard()) {
+			return step() + "(" + attribute + ")";
+		}
+		return "@" + this.annotation + "(" + attribute + ")";
+	}
+
+	private String step() {
+		return Character.toLowerCase(this.annotation.charAt(0)) + this.annotation.substring(1);
 	}
 
 	/**

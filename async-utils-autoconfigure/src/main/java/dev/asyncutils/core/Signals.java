@@ -31,9 +31,8 @@ public interface Signals {
 	 * A call was rejected without being run.
 	 * @param kind {@code throttle}, {@code bounded} or {@code circuit-breaker}
 	 * @param name the instance
-	 * @param rejection what the caller gets
 	 */
-	default void rejected(String kind, String name, RuntimeException rejection) {
+	default void rejected(String kind, String name) {
 	}
 
 	/**

@@ -8,18 +8,14 @@ public class CallRejectedEvent extends AsyncUtilsEvent {
 
 	private final String kind;
 
-	private final RuntimeException rejection;
-
 	/**
 	 * Create an event.
 	 * @param kind {@code throttle}, {@code bounded} or {@code circuit-breaker}
 	 * @param name the instance
-	 * @param rejection the exception the caller gets
 	 */
-	public CallRejectedEvent(String kind, String name, RuntimeException rejection) {
+	public CallRejectedEvent(String kind, String name) {
 		super(name);
 		this.kind = kind;
-		this.rejection = rejection;
 	}
 
 	/**
@@ -28,14 +24,6 @@ public class CallRejectedEvent extends AsyncUtilsEvent {
 	 */
 	public String kind() {
 		return this.kind;
-	}
-
-	/**
-	 * Return the exception the caller gets.
-	 * @return the rejection
-	 */
-	public RuntimeException rejection() {
-		return this.rejection;
 	}
 
 	@Override

@@ -36,9 +36,9 @@ final class EventSignals implements Signals {
 	}
 
 	@Override
-	public void rejected(String kind, String name, RuntimeException rejection) {
-		this.publisher.publishEvent(new CallRejectedEvent(kind, name, rejection));
-		this.next.rejected(kind, name, rejection);
+	public void rejected(String kind, String name) {
+		this.publisher.publishEvent(new CallRejectedEvent(kind, name));
+		this.next.rejected(kind, name);
 	}
 
 	@Override

@@ -33,7 +33,7 @@ final class ObservationSignals implements Signals {
 	}
 
 	@Override
-	public void rejected(String kind, String name, RuntimeException rejection) {
+	public void rejected(String kind, String name) {
 		Observation observation = current();
 		if (observation != null) {
 			observation.event(Observation.Event.of("rejected", kind + " '" + name + "' rejected the call"));

@@ -76,11 +76,13 @@ public final class SignalsBinder implements SmartInitializingSingleton {
 		this.fallback
 			.ifAvailable((feature) -> feature.instances().forEachNowAndLater((name, stats) -> stats.signals(signals)));
 		this.throttles.ifAvailable((instances) -> instances.catalog().forEachNowAndLater((name, bucket) -> {
+			bucket.counters().signals("throttle", name, signals);
 			if (bucket.remote() != null) {
 				bucket.remote().signals(signals);
 			}
 		}));
 		this.bounded.ifAvailable((instances) -> instances.catalog().forEachNowAndLater((name, limiter) -> {
+			limiter.counters().signals("bounded", name, signals);
 			if (limiter.remote() != null) {
 				limiter.remote().signals(signals);
 			}

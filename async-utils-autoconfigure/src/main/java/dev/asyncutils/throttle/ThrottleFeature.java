@@ -6,12 +6,12 @@ import dev.asyncutils.annotation.Throttle;
 import dev.asyncutils.core.Invoker;
 import dev.asyncutils.core.MethodContext;
 import dev.asyncutils.core.PolicyFeature;
-import dev.asyncutils.core.ReactorSupport;
+import dev.asyncutils.core.admission.AdmissionInvokers;
 
 /**
  * The {@code @Throttle} capability: resolves each method's bucket at startup (shared by
  * instance name through the {@link ThrottleRegistry}) and wraps its chain with the
- * invoker for its return kind.
+ * admission engine's invoker for its return kind.
  */
 public class ThrottleFeature implements PolicyFeature<Throttle> {
 
@@ -52,23 +52,7 @@ public class ThrottleFeature implements PolicyFeature<Throttle> {
 		ThrottleSettings settings = this.registry.resolve(method.settings(kind(), "Throttle", name), annotation);
 		TokenBucket bucket = this.registry.obtain(settings,
 				method.description() + " of bean '" + method.beanName() + "'");
-		RemoteThrottling remote = bucket.remoteThrottling();
-		if (remote != null) {
-			return switch (method.returnKind()) {
-				case PLAIN -> RemoteThrottleInvokers.plain(remote, next);
-				case COMPLETION_STAGE -> RemoteThrottleInvokers.stage(remote, next, method.scheduler());
-				case MONO ->
-					ReactiveRemoteThrottle.mono(remote, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
-				case FLUX ->
-					ReactiveRemoteThrottle.flux(remote, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
-			};
-		}
-		return switch (method.returnKind()) {
-			case PLAIN -> new PlainThrottleInvoker(bucket, next);
-			case COMPLETION_STAGE -> new StageThrottleInvoker(bucket, next, method.scheduler());
-			case MONO -> ReactiveThrottle.mono(bucket, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
-			case FLUX -> ReactiveThrottle.flux(bucket, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
-		};
+		return AdmissionInvokers.create(method, bucket.admission(), next);
 	}
 
 }

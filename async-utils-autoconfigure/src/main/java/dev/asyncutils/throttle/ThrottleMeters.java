@@ -1,22 +1,17 @@
 package dev.asyncutils.throttle;
 
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 
 import dev.asyncutils.backend.BackendMeters;
 import dev.asyncutils.backend.RemoteInstance;
-import dev.asyncutils.observe.MeterBinding;
+import dev.asyncutils.core.admission.AdmissionMeters;
 
 /**
- * The meters of a throttle instance, read from the bucket's own counters, and its wait
- * timer, recorded only by calls that had to wait.
+ * The meters of a throttle instance, read from the bucket's own counters: recording a
+ * call never touches Micrometer.
  */
 public final class ThrottleMeters {
-
-	static final String CALLS = "Calls by whether they got a permit (permitted) or were rejected "
-			+ "because the next permit was further away than max-wait (rejected)";
 
 	private ThrottleMeters() {
 	}
@@ -28,18 +23,8 @@ public final class ThrottleMeters {
 	 * @param bucket the bucket
 	 */
 	public static void bind(MeterRegistry registry, String name, TokenBucket bucket) {
-		FunctionCounter.builder("asyncutils.throttle.calls", bucket, TokenBucket::permittedCount)
-			.tag("name", name)
-			.tag("result", "permitted")
-			.description(CALLS)
-			.register(registry);
-		FunctionCounter.builder("asyncutils.throttle.calls", bucket, TokenBucket::rejectedCount)
-			.tag("name", name)
-			.tag("result", "rejected")
-			.description(CALLS)
-			.register(registry);
-		MeterBinding.timer(registry, bucket.waitRecorder(), "asyncutils.throttle.wait", Tags.of("name", name),
-				"Time the calls that had to wait for a permit waited (calls that got one at once are not recorded)");
+		AdmissionMeters.bind(registry, "throttle", name, bucket, "a permit",
+				"because the next permit was further away than max-wait");
 		Gauge.builder("asyncutils.throttle.available", bucket, TokenBucket::availablePermits)
 			.tag("name", name)
 			.description("Permits that could be taken back to back now")

@@ -9,12 +9,15 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.DisposableBean;
+
 import dev.asyncutils.annotation.Throttle;
 import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.Backends;
 import dev.asyncutils.core.InstanceRegistry;
 import dev.asyncutils.core.Settings;
 import dev.asyncutils.core.Settings.Setting;
+import dev.asyncutils.core.admission.AdmissionInstance;
 
 /**
  * Every throttle instance by name: the buckets of {@code @Throttle} methods, and the ones
@@ -25,7 +28,8 @@ import dev.asyncutils.core.Settings.Setting;
  * throttles.get("payments").acquire(); // waits up to max-wait, or throws
  * </pre>
  */
-public class ThrottleRegistry extends InstanceRegistry<Throttle, ThrottleSettings, TokenBucket> {
+public class ThrottleRegistry extends InstanceRegistry<Throttle, ThrottleSettings, TokenBucket>
+		implements DisposableBean {
 
 	static final Duration DEFAULT_PER = Duration.ofSeconds(1);
 
@@ -85,6 +89,19 @@ public class ThrottleRegistry extends InstanceRegistry<Throttle, ThrottleSetting
 		return new TokenBucket(settings, this.clock, backend.throttle(settings));
 	}
 
+	/**
+	 * End every call waiting for a permit of any instance, and refuse new waits: the
+	 * application is shutting down. Idempotent.
+	 */
+	public void shutDown() {
+		all().values().forEach((bucket) -> bucket.admission().shutDown());
+	}
+
+	@Override
+	public void destroy() {
+		shutDown();
+	}
+
 	TokenBucket obtain(ThrottleSettings settings, String origin) {
 		return obtain(settings.name(), settings, origin);
 	}
@@ -120,13 +137,8 @@ public class ThrottleRegistry extends InstanceRegistry<Throttle, ThrottleSetting
 		if (burst.required() < 1) {
 			throw settings.invalid(burst, "must be at least 1");
 		}
-		Setting<Duration> maxWait = settings.pick("maxWait", "max-wait",
-				(instance != null) ? instance.getMaxWait() : null,
-				(annotation != null) ? settings.duration("maxWait", annotation.maxWait()) : null, defaults.getMaxWait(),
-				null);
-		if (maxWait.value() != null && maxWait.required().isNegative()) {
-			throw settings.invalid(maxWait, "must not be negative");
-		}
+		Duration maxWait = AdmissionInstance.maxWait(settings, (instance != null) ? instance.getMaxWait() : null,
+				(annotation != null) ? annotation.maxWait() : null, defaults.getMaxWait());
 		BackendSettings backend = Backends.resolve(settings, instance, defaults, false,
 				() -> this.backend.get() != null);
 		Setting<Integer> maxKeys = settings.pick("maxKeys", "max-keys",
@@ -137,7 +149,7 @@ public class ThrottleRegistry extends InstanceRegistry<Throttle, ThrottleSetting
 		}
 		List<ThrottleSettings.Limit> limits = resolveLimits(settings, instance, defaults);
 		ThrottleSettings resolved = new ThrottleSettings(name, rate.required(), per.required(), burst.required(),
-				maxWait.value(), backend, limits, maxKeys.required());
+				maxWait, backend, limits, maxKeys.required());
 		checkArithmetic(settings, rate, per, burst);
 		return resolved;
 	}

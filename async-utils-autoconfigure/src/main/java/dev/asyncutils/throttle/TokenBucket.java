@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
@@ -12,7 +11,9 @@ import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.backend.RemoteInstance;
-import dev.asyncutils.core.DurationRecorder;
+import dev.asyncutils.core.admission.Admission;
+import dev.asyncutils.core.admission.AdmissionInstance;
+import dev.asyncutils.core.admission.WaitingCalls;
 
 /**
  * A token bucket: {@code rate} permits per {@code per}, capacity {@code burst}, starting
@@ -38,7 +39,7 @@ import dev.asyncutils.core.DurationRecorder;
  * shared bucket, while the low-level {@link #reserve()} family works on the local bucket
  * of the same settings, the one the {@code local} failure mode falls back to.
  */
-public final class TokenBucket {
+public final class TokenBucket extends AdmissionInstance {
 
 	/** Why a call is rejected when its permit would come later than its max-wait. */
 	static final String BEYOND_MAX_WAIT = "the next permit is further away than max-wait";
@@ -73,17 +74,12 @@ public final class TokenBucket {
 	@SuppressWarnings("unused") // accessed through TAT
 	private volatile long tat;
 
-	private final LongAdder permitted = new LongAdder();
+	private final WaitingCalls waitingCalls = new WaitingCalls();
 
-	private final LongAdder rejected = new LongAdder();
+	/** Who admits the calls: this bucket, or the remote bucket of the same settings. */
+	private final ThrottleAdmission admission;
 
-	private final LongAdder waitNanos = new LongAdder();
-
-	private final LongAdder waited = new LongAdder();
-
-	private final DurationRecorder waitTimer = new DurationRecorder();
-
-	private final @Nullable RemoteThrottling remote;
+	private final @Nullable RemoteInstance remote;
 
 	/**
 	 * Create a full bucket.
@@ -108,7 +104,9 @@ public final class TokenBucket {
 		this.maxWaitNanos = (settings.maxWait() != null) ? settings.maxWait().toNanos() : Long.MAX_VALUE;
 		this.clock = clock;
 		this.tat = clock.getAsLong();
-		this.remote = (remote != null) ? new RemoteThrottling(this, remote) : null;
+		this.remote = remote;
+		this.admission = (remote != null) ? new RemoteThrottleAdmission(this, remote)
+				: new LocalThrottleAdmission(this);
 	}
 
 	/**
@@ -124,36 +122,21 @@ public final class TokenBucket {
 	 * @return the remote state, {@code null} for a local instance
 	 */
 	public @Nullable RemoteInstance remote() {
-		return (this.remote != null) ? this.remote.remote() : null;
-	}
-
-	/**
-	 * Return the calls of a remote instance, for the invokers.
-	 * @return the remote calls, {@code null} for a local instance
-	 */
-	@Nullable RemoteThrottling remoteThrottling() {
 		return this.remote;
 	}
 
-	void countPermitted(long waitNanos) {
-		this.permitted.increment();
-		if (waitNanos > 0) {
-			this.waited.increment();
-			this.waitNanos.add(waitNanos);
-			this.waitTimer.record(waitNanos);
-		}
-	}
-
 	/**
-	 * Return where the waits of the calls that had to wait for a permit are recorded.
-	 * @return the wait recorder
+	 * Return the guard that admits the calls of this instance: the engine of
+	 * {@code @Throttle}, local or remote.
+	 * @return the admission
 	 */
-	public DurationRecorder waitRecorder() {
-		return this.waitTimer;
+	@Override
+	public Admission admission() {
+		return this.admission;
 	}
 
-	void countRejected() {
-		this.rejected.increment();
+	WaitingCalls waitingCalls() {
+		return this.waitingCalls;
 	}
 
 	/**
@@ -179,7 +162,7 @@ public final class TokenBucket {
 	 * {@link #cancel(long)}), or {@link #REJECTED} without reserving anything
 	 */
 	public long reserve(long maxWaitNanos) {
-		return reserve(maxWaitNanos, false);
+		return reserve(maxWaitNanos, false, true);
 	}
 
 	/**
@@ -191,10 +174,18 @@ public final class TokenBucket {
 	 * {@link #REJECTED}
 	 */
 	long reserveUnlessFree(long maxWaitNanos) {
-		return reserve(maxWaitNanos, true);
+		return reserve(maxWaitNanos, true, true);
 	}
 
-	private long reserve(long maxWaitNanos, boolean freeNowIfFree) {
+	/**
+	 * Take a permit if one is free right now; count nothing otherwise.
+	 * @return {@code true} if a permit was taken
+	 */
+	boolean takeIfFree() {
+		return reserve(0, true, false) != REJECTED;
+	}
+
+	private long reserve(long maxWaitNanos, boolean freeNowIfFree, boolean countRejection) {
 		while (true) {
 			long tat = (long) TAT.getVolatile(this);
 			// the clock is read after the state, on every pass: a reading older than
@@ -203,20 +194,18 @@ public final class TokenBucket {
 			long now = this.clock.getAsLong();
 			long base = (tat - now > 0) ? tat : now;
 			long wait = base - this.tolerance - now;
-			if (wait > maxWaitNanos) {
-				this.rejected.increment();
+			// never beyond MAX_WAIT_NANOS: with the burst's tolerance and the interval
+			// bounded at startup, the backlog stays far from 2^63 ns and never wraps
+			if (wait > maxWaitNanos || wait > MAX_WAIT_NANOS) {
+				if (countRejection) {
+					counters().rejected();
+				}
 				return REJECTED;
 			}
 			long next = base + this.interval;
 			if (TAT.compareAndSet(this, tat, next)) {
-				this.permitted.increment();
-				if (wait > 0) {
-					this.waited.increment();
-					this.waitNanos.add(wait);
-					this.waitTimer.record(wait);
-					return next;
-				}
-				return freeNowIfFree ? FREE_NOW : next;
+				counters().permitted(wait);
+				return (wait <= 0 && freeNowIfFree) ? FREE_NOW : next;
 			}
 			// lost the race to another caller: give up the core before trying again, so
 			// that with more busy threads than cores the winner goes on undisturbed
@@ -254,7 +243,7 @@ public final class TokenBucket {
 	 */
 	public boolean cancel(long token) {
 		if (TAT.compareAndSet(this, token, token - this.interval)) {
-			this.permitted.decrement();
+			counters().unpermitted();
 			return true;
 		}
 		return false;
@@ -265,10 +254,7 @@ public final class TokenBucket {
 	 * @return {@code true} if a permit was taken
 	 */
 	public boolean tryAcquire() {
-		if (this.remote != null) {
-			return this.remote.tryAcquire();
-		}
-		return reserve(0) != REJECTED;
+		return this.admission.tryAcquire();
 	}
 
 	/**
@@ -278,17 +264,7 @@ public final class TokenBucket {
 	 * is then set)
 	 */
 	public void acquire() {
-		if (this.remote != null) {
-			this.remote.acquire();
-			return;
-		}
-		long token = reserveUnlessFree(this.maxWaitNanos);
-		if (token == REJECTED) {
-			throw rejected(BEYOND_MAX_WAIT);
-		}
-		if (token != FREE_NOW) {
-			awaitPermit(token);
-		}
+		this.admission.admit();
 	}
 
 	/**
@@ -296,17 +272,38 @@ public final class TokenBucket {
 	 * possible.
 	 * @param token the reservation token
 	 * @throws ThrottleRejectedException if interrupted (the interrupt flag is then set)
+	 * @throws java.util.concurrent.RejectedExecutionException if the application is
+	 * shutting down
 	 */
 	public void awaitPermit(long token) {
 		long wait = waitNanos(token, this.clock.getAsLong());
-		while (wait > 0) {
-			LockSupport.parkNanos(this, wait);
-			if (Thread.interrupted()) {
-				cancel(token);
-				Thread.currentThread().interrupt();
-				throw rejected("interrupted while waiting for a permit");
+		if (wait <= 0) {
+			return;
+		}
+		try {
+			this.waitingCalls.enter();
+		}
+		catch (RuntimeException ex) {
+			cancel(token);
+			throw ex;
+		}
+		try {
+			while (wait > 0) {
+				LockSupport.parkNanos(this, wait);
+				if (Thread.interrupted()) {
+					cancel(token);
+					Thread.currentThread().interrupt();
+					throw rejected("interrupted while waiting for a permit");
+				}
+				if (this.waitingCalls.isShutDown()) {
+					cancel(token);
+					throw WaitingCalls.shuttingDown();
+				}
+				wait = waitNanos(token, this.clock.getAsLong());
 			}
-			wait = waitNanos(token, this.clock.getAsLong());
+		}
+		finally {
+			this.waitingCalls.leave();
 		}
 	}
 
@@ -326,9 +323,10 @@ public final class TokenBucket {
 	 * @return the free permits, between 0 and {@code burst}
 	 */
 	public int availablePermits() {
-		if (this.remote != null) {
-			return this.remote.remote().availablePermits();
-		}
+		return this.admission.availablePermits();
+	}
+
+	int localAvailablePermits() {
 		long now = this.clock.getAsLong();
 		long tat = (long) TAT.getVolatile(this);
 		long backlog = tat - now;
@@ -344,46 +342,15 @@ public final class TokenBucket {
 	 * @return the callers waiting for a permit
 	 */
 	public int waiting() {
-		if (this.remote != null) {
-			return this.remote.waiting();
-		}
+		return this.admission.waiting();
+	}
+
+	int localWaiting() {
 		long backlog = (long) TAT.getVolatile(this) - this.tolerance - this.clock.getAsLong();
 		if (backlog <= 0) {
 			return 0;
 		}
 		return (int) Math.min(Integer.MAX_VALUE, (backlog + this.interval - 1) / this.interval);
-	}
-
-	/**
-	 * Return how many permits were handed out (and not given back).
-	 * @return the permitted calls
-	 */
-	public long permittedCount() {
-		return this.permitted.sum();
-	}
-
-	/**
-	 * Return how many calls were rejected.
-	 * @return the rejected calls
-	 */
-	public long rejectedCount() {
-		return this.rejected.sum();
-	}
-
-	/**
-	 * Return how many permitted calls had to wait for their permit.
-	 * @return the calls that waited
-	 */
-	public long waitedCount() {
-		return this.waited.sum();
-	}
-
-	/**
-	 * Return the total time permitted callers had to wait for their permits.
-	 * @return the total wait in nanoseconds
-	 */
-	public long totalWaitNanos() {
-		return this.waitNanos.sum();
 	}
 
 	/**

@@ -64,7 +64,8 @@ class AsyncUtilsEndpointHttpTests {
 			HttpResponse<String> response = get(this.port, "/actuator/asyncutils");
 			assertThat(response.statusCode()).isEqualTo(200);
 			Map<String, Object> body = JsonParserFactory.getJsonParser().parseMap(response.body());
-			assertThat(body).containsOnlyKeys("throttles", "retries", "timeouts", "bounded", "fallbacks", "batch");
+			assertThat(body).containsOnlyKeys("throttles", "retries", "timeouts", "bounded", "fallbacks", "debounces",
+					"batch");
 
 			Map<String, Object> api = (Map<String, Object>) ((Map<String, Object>) body.get("throttles")).get("api");
 			assertThat((Map<String, Object>) api.get("settings")).containsEntry("rate", 10.0)

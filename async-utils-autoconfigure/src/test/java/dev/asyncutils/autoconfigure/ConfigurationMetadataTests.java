@@ -53,7 +53,9 @@ class ConfigurationMetadataTests {
 			"async-utils.bounded.defaults.max-wait", "async-utils.bounded.defaults.max-queued",
 			"async-utils.bounded.instances", "async-utils.batch.batch-size", "async-utils.batch.max-concurrent",
 			"async-utils.batch.max-attempts", "async-utils.batch.retry-delay", "async-utils.batch.retry-multiplier",
-			"async-utils.batch.delay-between-batches", "async-utils.batch.fail-fast", "async-utils.batch.item-timeout");
+			"async-utils.batch.delay-between-batches", "async-utils.batch.fail-fast", "async-utils.batch.item-timeout",
+			"async-utils.debounce.defaults.delay", "async-utils.debounce.defaults.max-wait",
+			"async-utils.debounce.instances");
 
 	private static final Map<String, Object> DEFAULTS = Map.ofEntries(Map.entry("async-utils.enabled", true),
 			Map.entry("async-utils.scheduler-threads", 2), Map.entry("async-utils.metrics.enabled", true),
@@ -86,7 +88,10 @@ class ConfigurationMetadataTests {
 			Map.entry("async-utils.retry.instances", "same keys as defaults"),
 			Map.entry("async-utils.timeout.instances", "same keys as defaults"),
 			Map.entry("async-utils.throttle.instances", "same keys as defaults"),
-			Map.entry("async-utils.bounded.instances", "same keys as defaults"));
+			Map.entry("async-utils.bounded.instances", "same keys as defaults"),
+			Map.entry("async-utils.debounce.defaults.delay", "No built-in default"),
+			Map.entry("async-utils.debounce.defaults.max-wait", "unbounded"),
+			Map.entry("async-utils.debounce.instances", "same keys as defaults"));
 
 	private static Map<String, Map<String, Object>> groups;
 
@@ -181,7 +186,7 @@ class ConfigurationMetadataTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "retry", "timeout", "throttle", "bounded" })
+	@ValueSource(strings = { "retry", "timeout", "throttle", "bounded", "debounce" })
 	void instanceMapHintsTheTypeOfItsValuesWhichIsTheTypeOfTheDefaults(String kind) throws NoSuchMethodException {
 		Method kindGetter = AsyncUtilsProperties.class.getMethod("get" + StringUtils.capitalize(kind));
 		Method instancesGetter = kindGetter.getReturnType().getMethod("getInstances");

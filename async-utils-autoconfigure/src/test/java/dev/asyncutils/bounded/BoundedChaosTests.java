@@ -120,11 +120,11 @@ class BoundedChaosTests {
 					Outcome.TIMEOUT_WHILE_RUNNING, Outcome.CANCELLED, Outcome.DISPOSED);
 			// the slots are all real: exactly the limit can be taken, and no more
 			for (int i = 0; i < LIMIT; i++) {
-				assertThat(limiter.tryAcquire()).isTrue();
+				assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
 			}
-			assertThat(limiter.tryAcquire()).isFalse();
+			assertThat(HeldSlots.of(limiter).tryAcquire()).isFalse();
 			for (int i = 0; i < LIMIT; i++) {
-				limiter.release();
+				HeldSlots.of(limiter).release();
 			}
 			assertThat(limiter.availableSlots()).isEqualTo(LIMIT);
 		});

@@ -47,7 +47,7 @@ class BoundedCombinationTests {
 		this.runner.run((context) -> {
 			Combined combined = context.getBean(Combined.class);
 			BoundedLimiter busy = limiter(context, "busy");
-			assertThat(busy.tryAcquire()).isTrue();
+			assertThat(HeldSlots.of(busy).tryAcquire()).isTrue();
 			assertThatExceptionOfType(BoundedRejectedException.class).isThrownBy(combined::busy).satisfies((ex) -> {
 				assertThat(ex.name()).isEqualTo("busy");
 				assertThat(ex.getSuppressed()).hasSize(2).allSatisfy((earlier) -> {
@@ -58,7 +58,7 @@ class BoundedCombinationTests {
 			assertThat(combined.invocations()).isZero();
 			assertThat(busy.active()).isEqualTo(1);
 			assertThat(busy.waiting()).isZero();
-			busy.release();
+			HeldSlots.of(busy).release();
 			assertThat(combined.busy()).isEqualTo("ran");
 			assertThat(combined.invocations()).isEqualTo(1);
 			assertThat(busy.availableSlots()).isEqualTo(1);
@@ -70,12 +70,12 @@ class BoundedCombinationTests {
 		this.runner.run((context) -> {
 			Combined combined = context.getBean(Combined.class);
 			BoundedLimiter limiter = limiter(context, "busyAsync");
-			assertThat(limiter.tryAcquire()).isTrue();
+			assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
 			// first attempt: rejected at once; the retry comes after 500ms
 			long start = System.nanoTime();
 			CompletableFuture<String> result = combined.busyAsync();
 			assertThat(combined.invocations()).isZero();
-			limiter.release();
+			HeldSlots.of(limiter).release();
 			assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("ran");
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
 			assertThat(combined.invocations()).isEqualTo(1);
@@ -93,8 +93,8 @@ class BoundedCombinationTests {
 			// between the attempts: the failed attempt's slot is back
 			assertThat(result).isNotDone();
 			assertThat(limiter.active()).isZero();
-			assertThat(limiter.tryAcquire()).isTrue();
-			limiter.release();
+			assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
+			HeldSlots.of(limiter).release();
 			assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("second attempt");
 			assertThat(combined.invocations()).isEqualTo(2);
 			assertThat(limiter.availableSlots()).isEqualTo(1);
@@ -106,7 +106,7 @@ class BoundedCombinationTests {
 		this.runner.run((context) -> {
 			Combined combined = context.getBean(Combined.class);
 			BoundedLimiter limiter = limiter(context, "Combined.deadline");
-			assertThat(limiter.tryAcquire()).isTrue();
+			assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
 			long start = System.nanoTime();
 			assertThatExceptionOfType(TimeoutExceededException.class).isThrownBy(combined::deadline).satisfies((ex) -> {
 				assertThat(ex.timeout()).isEqualTo(Duration.ofMillis(200));
@@ -119,7 +119,7 @@ class BoundedCombinationTests {
 			assertThat(combined.invocations()).isZero();
 			assertThat(limiter.waiting()).isZero();
 			assertThat(limiter.active()).isEqualTo(1);
-			limiter.release();
+			HeldSlots.of(limiter).release();
 			assertThat(limiter.availableSlots()).isEqualTo(1);
 			assertThat(combined.deadline()).isEqualTo("ran");
 		});
@@ -130,7 +130,7 @@ class BoundedCombinationTests {
 		this.runner.run((context) -> {
 			Combined combined = context.getBean(Combined.class);
 			BoundedLimiter limiter = limiter(context, "Combined.stageDeadline");
-			assertThat(limiter.tryAcquire()).isTrue();
+			assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
 			long start = System.nanoTime();
 			CompletableFuture<String> result = combined.stageDeadline();
 			assertThat(limiter.waiting()).isEqualTo(1);
@@ -140,7 +140,7 @@ class BoundedCombinationTests {
 			// the timed-out caller leaves the line (right after its stage failed): the
 			// freed slot is not handed to it
 			Awaits.until("the timed-out caller left the line", () -> limiter.waiting() == 0);
-			limiter.release();
+			HeldSlots.of(limiter).release();
 			assertThat(limiter.availableSlots()).isEqualTo(1);
 			Awaits.stays("the timed-out call is never invoked", 50, () -> combined.invocations() == 0);
 		});
@@ -151,14 +151,14 @@ class BoundedCombinationTests {
 		this.runner.run((context) -> {
 			Combined combined = context.getBean(Combined.class);
 			BoundedLimiter limiter = limiter(context, "Combined.monoDeadline");
-			assertThat(limiter.tryAcquire()).isTrue();
+			assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
 			long start = System.nanoTime();
 			StepVerifier.create(combined.monoDeadline())
 				.expectError(TimeoutExceededException.class)
 				.verify(Duration.ofSeconds(10));
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
 			assertThat(limiter.waiting()).isZero();
-			limiter.release();
+			HeldSlots.of(limiter).release();
 			assertThat(limiter.availableSlots()).isEqualTo(1);
 			assertThat(combined.invocations()).isZero();
 		});
@@ -169,7 +169,7 @@ class BoundedCombinationTests {
 		this.runner.run((context) -> {
 			Combined combined = context.getBean(Combined.class);
 			BoundedLimiter limiter = limiter(context, "Combined.attempts");
-			assertThat(limiter.tryAcquire()).isTrue();
+			assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
 			long start = System.nanoTime();
 			assertThatExceptionOfType(TimeoutExceededException.class).isThrownBy(combined::attempts).satisfies((ex) -> {
 				// its own interrupted wait, then the two earlier attempts, each of
@@ -185,7 +185,7 @@ class BoundedCombinationTests {
 			assertThat(combined.invocations()).isZero();
 			assertThat(limiter.waiting()).isZero();
 			assertThat(limiter.active()).isEqualTo(1);
-			limiter.release();
+			HeldSlots.of(limiter).release();
 			assertThat(limiter.availableSlots()).isEqualTo(1);
 		});
 	}
@@ -195,10 +195,10 @@ class BoundedCombinationTests {
 		this.runner.run((context) -> {
 			Combined combined = context.getBean(Combined.class);
 			BoundedLimiter limiter = limiter(context, "Combined.guarded");
-			assertThat(limiter.tryAcquire()).isTrue();
+			assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
 			assertThat(combined.guarded()).isEqualTo("fallback after BoundedRejectedException");
 			assertThat(combined.invocations()).isZero();
-			limiter.release();
+			HeldSlots.of(limiter).release();
 			assertThat(combined.guarded()).isEqualTo("ran");
 			assertThat(limiter.availableSlots()).isEqualTo(1);
 		});

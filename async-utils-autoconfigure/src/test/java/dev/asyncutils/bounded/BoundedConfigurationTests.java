@@ -213,11 +213,11 @@ class BoundedConfigurationTests {
 			first.call(pending);
 			assertThat(limiter.active()).isEqualTo(1);
 			// programmatic use takes from the same slots as the annotated method
-			assertThat(limiter.tryAcquire()).isTrue();
+			assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
 			CompletableFuture<String> waiting = first.call(CompletableFuture.completedFuture("later"));
 			assertThat(limiter.waiting()).isEqualTo(1);
 			assertThat(first.calls()).isEqualTo(1);
-			limiter.release();
+			HeldSlots.of(limiter).release();
 			assertThat(waiting.get()).isEqualTo("later");
 			pending.complete("done");
 			assertThat(limiter.availableSlots()).isEqualTo(2);
@@ -237,17 +237,17 @@ class BoundedConfigurationTests {
 				BoundedLimiter reports = registry.get("reports");
 				assertThat(registry.get("reports")).isSameAs(reports);
 				assertThat(reports.settings()).isEqualTo(new BoundedSettings("reports", 2, Duration.ZERO, null));
-				reports.acquire();
-				reports.acquire();
+				HeldSlots.of(reports).acquire();
+				HeldSlots.of(reports).acquire();
 				assertThatExceptionOfType(BoundedRejectedException.class).isThrownBy(reports::acquire)
 					.satisfies((ex) -> {
 						assertThat(ex.name()).isEqualTo("reports");
 						assertThat(ex.limit()).isEqualTo(2);
 					});
-				reports.release();
-				reports.acquire();
-				reports.release();
-				reports.release();
+				HeldSlots.of(reports).release();
+				HeldSlots.of(reports).acquire();
+				HeldSlots.of(reports).release();
+				HeldSlots.of(reports).release();
 				assertThat(reports.availableSlots()).isEqualTo(2);
 			});
 	}

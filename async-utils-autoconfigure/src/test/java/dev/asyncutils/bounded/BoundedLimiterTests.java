@@ -54,22 +54,22 @@ class BoundedLimiterTests {
 		BoundedLimiter limiter = limiter(3, null, null);
 		assertThat(limiter.limit()).isEqualTo(3);
 		assertThat(limiter.availableSlots()).isEqualTo(3);
-		assertThat(limiter.tryAcquire()).isTrue();
-		assertThat(limiter.tryAcquire()).isTrue();
-		assertThat(limiter.tryAcquire()).isTrue();
-		assertThat(limiter.tryAcquire()).isFalse();
-		assertThat(limiter.tryAcquire()).isFalse();
+		assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
+		assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
+		assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
+		assertThat(HeldSlots.of(limiter).tryAcquire()).isFalse();
+		assertThat(HeldSlots.of(limiter).tryAcquire()).isFalse();
 		assertThat(limiter.active()).isEqualTo(3);
 		assertThat(limiter.availableSlots()).isZero();
 		assertThat(limiter.waiting()).isZero();
-		limiter.release();
+		HeldSlots.of(limiter).release();
 		assertThat(limiter.active()).isEqualTo(2);
 		assertThat(limiter.availableSlots()).isEqualTo(1);
-		assertThat(limiter.tryAcquire()).isTrue();
-		assertThat(limiter.tryAcquire()).isFalse();
-		limiter.release();
-		limiter.release();
-		limiter.release();
+		assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
+		assertThat(HeldSlots.of(limiter).tryAcquire()).isFalse();
+		HeldSlots.of(limiter).release();
+		HeldSlots.of(limiter).release();
+		HeldSlots.of(limiter).release();
 		assertThat(limiter.availableSlots()).isEqualTo(3);
 		assertThat(limiter.active()).isZero();
 	}
@@ -77,8 +77,8 @@ class BoundedLimiterTests {
 	@Test
 	void acquireTakesFreeSlotsWithoutWaiting() {
 		BoundedLimiter limiter = limiter(2, Duration.ZERO, 0);
-		limiter.acquire();
-		limiter.acquire();
+		HeldSlots.of(limiter).acquire();
+		HeldSlots.of(limiter).acquire();
 		assertThat(limiter.active()).isEqualTo(2);
 		assertThatExceptionOfType(BoundedRejectedException.class).isThrownBy(limiter::acquire);
 		assertThat(limiter.active()).isEqualTo(2);
@@ -87,13 +87,13 @@ class BoundedLimiterTests {
 	@Test
 	void releaseHandsTheSlotToWaitersInArrivalOrder() throws InterruptedException {
 		BoundedLimiter limiter = limiter(1, null, null);
-		assertThat(limiter.tryAcquire()).isTrue();
+		assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
 		List<Integer> granted = new CopyOnWriteArrayList<>();
 		int waiters = 6;
 		for (int i = 0; i < waiters; i++) {
 			int index = i;
 			start("waiter-" + i, () -> {
-				limiter.acquire();
+				HeldSlots.of(limiter).acquire();
 				// holds the slot; the test releases it on its behalf
 				granted.add(index);
 			});
@@ -102,10 +102,10 @@ class BoundedLimiterTests {
 		}
 		assertThat(granted).isEmpty();
 		for (int i = 0; i < waiters; i++) {
-			limiter.release();
+			HeldSlots.of(limiter).release();
 			// the freed slot went to the first in line, not back to the pool
 			assertThat(limiter.availableSlots()).isZero();
-			assertThat(limiter.tryAcquire()).isFalse();
+			assertThat(HeldSlots.of(limiter).tryAcquire()).isFalse();
 			assertThat(limiter.waiting()).isEqualTo(waiters - i - 1);
 			int expected = i + 1;
 			Awaits.until(expected + " grants", () -> granted.size() >= expected);
@@ -113,7 +113,7 @@ class BoundedLimiterTests {
 			assertThat(limiter.active()).isEqualTo(1);
 		}
 		assertThat(granted).containsExactly(0, 1, 2, 3, 4, 5);
-		limiter.release();
+		HeldSlots.of(limiter).release();
 		assertThat(limiter.availableSlots()).isEqualTo(1);
 		assertThat(limiter.waiting()).isZero();
 	}
@@ -121,8 +121,8 @@ class BoundedLimiterTests {
 	@Test
 	void maxQueuedZeroLetsNobodyWait() {
 		BoundedLimiter limiter = new BoundedLimiter(new BoundedSettings("zero-queue", 2, null, 0));
-		limiter.acquire();
-		limiter.acquire();
+		HeldSlots.of(limiter).acquire();
+		HeldSlots.of(limiter).acquire();
 		long start = System.nanoTime();
 		assertThatExceptionOfType(BoundedRejectedException.class).isThrownBy(limiter::acquire).satisfies((ex) -> {
 			assertThat(ex.name()).isEqualTo("zero-queue");
@@ -132,20 +132,20 @@ class BoundedLimiterTests {
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 		assertThat(limiter.waiting()).isZero();
 		assertThat(limiter.active()).isEqualTo(2);
-		limiter.release();
-		limiter.acquire();
+		HeldSlots.of(limiter).release();
+		HeldSlots.of(limiter).acquire();
 		assertThat(limiter.active()).isEqualTo(2);
 	}
 
 	@Test
 	void maxQueuedRejectsTheNextWaiterAtOnceAndKeepsTheLine() throws InterruptedException {
 		BoundedLimiter limiter = new BoundedLimiter(new BoundedSettings("short-line", 1, null, 2));
-		assertThat(limiter.tryAcquire()).isTrue();
+		assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
 		List<Integer> granted = new CopyOnWriteArrayList<>();
 		for (int i = 0; i < 2; i++) {
 			int index = i;
 			start("waiter-" + i, () -> {
-				limiter.acquire();
+				HeldSlots.of(limiter).acquire();
 				granted.add(index);
 			});
 			int expected = i + 1;
@@ -160,14 +160,14 @@ class BoundedLimiterTests {
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 			assertThat(limiter.waiting()).isEqualTo(2);
 		}
-		limiter.release();
+		HeldSlots.of(limiter).release();
 		Awaits.until("first grant", () -> granted.size() == 1);
 		assertThat(limiter.waiting()).isEqualTo(1);
-		limiter.release();
+		HeldSlots.of(limiter).release();
 		Awaits.until("second grant", () -> granted.size() == 2);
 		assertThat(granted).containsExactly(0, 1);
 		assertThat(limiter.waiting()).isZero();
-		limiter.release();
+		HeldSlots.of(limiter).release();
 		assertThat(limiter.availableSlots()).isEqualTo(1);
 	}
 
@@ -175,7 +175,7 @@ class BoundedLimiterTests {
 	void maxWaitRejectsNoEarlierThanMaxWait() {
 		Duration maxWait = Duration.ofMillis(150);
 		BoundedLimiter limiter = new BoundedLimiter(new BoundedSettings("slow", 1, maxWait, null));
-		assertThat(limiter.tryAcquire()).isTrue();
+		assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
 		long start = System.nanoTime();
 		assertThatExceptionOfType(BoundedRejectedException.class).isThrownBy(limiter::acquire).satisfies((ex) -> {
 			assertThat(ex.name()).isEqualTo("slow");
@@ -186,16 +186,16 @@ class BoundedLimiterTests {
 		assertThat(waited).isGreaterThanOrEqualTo(maxWait).isLessThan(maxWait.multipliedBy(20));
 		assertThat(limiter.waiting()).isZero();
 		assertThat(limiter.active()).isEqualTo(1);
-		limiter.release();
+		HeldSlots.of(limiter).release();
 		assertThat(limiter.availableSlots()).isEqualTo(1);
 		// the rejected waiter left no trace: the next caller gets the slot at once
-		assertThat(limiter.tryAcquire()).isTrue();
+		assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
 	}
 
 	@Test
 	void maxWaitZeroRejectsAtOnceWithoutQueueing() {
 		BoundedLimiter limiter = new BoundedLimiter(new BoundedSettings("now", 1, Duration.ZERO, null));
-		limiter.acquire();
+		HeldSlots.of(limiter).acquire();
 		long start = System.nanoTime();
 		assertThatExceptionOfType(BoundedRejectedException.class).isThrownBy(limiter::acquire);
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
@@ -206,14 +206,14 @@ class BoundedLimiterTests {
 	@Test
 	void waiterGrantedBeforeMaxWaitGetsTheSlot() throws InterruptedException {
 		BoundedLimiter limiter = new BoundedLimiter(new BoundedSettings("in-time", 1, Duration.ofSeconds(10), null));
-		assertThat(limiter.tryAcquire()).isTrue();
+		assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
 		CountDownLatch acquired = new CountDownLatch(1);
 		start("waiter", () -> {
-			limiter.acquire();
+			HeldSlots.of(limiter).acquire();
 			acquired.countDown();
 		});
 		Awaits.until("a waiter", () -> limiter.waiting() == 1);
-		limiter.release();
+		HeldSlots.of(limiter).release();
 		assertThat(acquired.await(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(limiter.active()).isEqualTo(1);
 		assertThat(limiter.waiting()).isZero();
@@ -222,12 +222,12 @@ class BoundedLimiterTests {
 	@Test
 	void interruptWhileWaitingRejectsKeepsTheFlagAndConsumesNoSlot() throws InterruptedException {
 		BoundedLimiter limiter = limiter(1, null, null);
-		assertThat(limiter.tryAcquire()).isTrue();
+		assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
 		AtomicReference<Throwable> failure = new AtomicReference<>();
 		AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
 		Thread waiter = start("waiter", () -> {
 			try {
-				limiter.acquire();
+				HeldSlots.of(limiter).acquire();
 			}
 			catch (Throwable ex) {
 				failure.set(ex);
@@ -244,7 +244,7 @@ class BoundedLimiterTests {
 		assertThat(interruptedAfter.get()).isTrue();
 		assertThat(limiter.waiting()).isZero();
 		assertThat(limiter.active()).isEqualTo(1);
-		limiter.release();
+		HeldSlots.of(limiter).release();
 		assertThat(limiter.availableSlots()).isEqualTo(1);
 		assertThat(limiter.active()).isZero();
 	}
@@ -252,7 +252,7 @@ class BoundedLimiterTests {
 	@Test
 	void interruptedCallerWithoutAFreeSlotIsRejectedAtOnce() {
 		BoundedLimiter limiter = limiter(1, null, null);
-		assertThat(limiter.tryAcquire()).isTrue();
+		assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
 		Thread.currentThread().interrupt();
 		try {
 			assertThatExceptionOfType(BoundedRejectedException.class).isThrownBy(limiter::acquire);
@@ -268,14 +268,14 @@ class BoundedLimiterTests {
 	@Test
 	void interruptedWaiterInTheMiddleLeavesTheLineInOrder() throws InterruptedException {
 		BoundedLimiter limiter = limiter(1, null, null);
-		assertThat(limiter.tryAcquire()).isTrue();
+		assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
 		List<Integer> granted = new CopyOnWriteArrayList<>();
 		List<Thread> waiters = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
 			int index = i;
 			waiters.add(start("waiter-" + i, () -> {
 				try {
-					limiter.acquire();
+					HeldSlots.of(limiter).acquire();
 					granted.add(index);
 				}
 				catch (BoundedRejectedException ex) {
@@ -288,12 +288,12 @@ class BoundedLimiterTests {
 		waiters.get(1).interrupt();
 		waiters.get(1).join(10_000);
 		assertThat(limiter.waiting()).isEqualTo(2);
-		limiter.release();
+		HeldSlots.of(limiter).release();
 		Awaits.until("first grant", () -> granted.size() == 1);
-		limiter.release();
+		HeldSlots.of(limiter).release();
 		Awaits.until("second grant", () -> granted.size() == 2);
 		assertThat(granted).containsExactly(0, 2);
-		limiter.release();
+		HeldSlots.of(limiter).release();
 		assertThat(limiter.availableSlots()).isEqualTo(1);
 		assertThat(limiter.waiting()).isZero();
 	}
@@ -301,18 +301,37 @@ class BoundedLimiterTests {
 	@Test
 	void releaseBeyondWhatWasTakenFailsAndChangesNothing() {
 		BoundedLimiter limiter = limiter(2, null, null);
-		assertThatIllegalStateException().isThrownBy(limiter::release).withMessageContaining("engine");
+		assertThatIllegalStateException().isThrownBy(HeldSlots.of(limiter)::release).withMessageContaining("engine");
 		assertThat(limiter.availableSlots()).isEqualTo(2);
 		assertThat(limiter.active()).isZero();
-		limiter.acquire();
-		limiter.release();
-		assertThatIllegalStateException().isThrownBy(limiter::release);
+		// a slot is given back once, however often it is closed
+		Slot slot = limiter.acquire();
+		slot.close();
+		slot.close();
+		assertThat(slot.isClosed()).isTrue();
 		assertThat(limiter.availableSlots()).isEqualTo(2);
 		assertThat(limiter.active()).isZero();
 		// still fully usable, and still limited
-		assertThat(limiter.tryAcquire()).isTrue();
-		assertThat(limiter.tryAcquire()).isTrue();
-		assertThat(limiter.tryAcquire()).isFalse();
+		assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
+		assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
+		assertThat(HeldSlots.of(limiter).tryAcquire()).isFalse();
+	}
+
+	@Test
+	void aSlotIsAHandleClosedByTryWithResources() {
+		BoundedLimiter limiter = limiter(1, Duration.ZERO, null);
+		try (Slot slot = limiter.acquire()) {
+			assertThat(slot.isClosed()).isFalse();
+			assertThat(limiter.active()).isOne();
+			assertThat(limiter.tryAcquire()).isNull();
+			assertThatExceptionOfType(BoundedRejectedException.class).isThrownBy(limiter::acquire);
+		}
+		assertThat(limiter.active()).isZero();
+		Slot again = limiter.tryAcquire();
+		assertThat(again).isNotNull();
+		assertThat(again.toString()).contains("engine");
+		again.close();
+		assertThat(limiter.availableSlots()).isOne();
 	}
 
 	@Test
@@ -333,7 +352,7 @@ class BoundedLimiterTests {
 				ThreadLocalRandom random = ThreadLocalRandom.current();
 				while (System.nanoTime() < deadline) {
 					try {
-						limiter.acquire();
+						HeldSlots.of(limiter).acquire();
 					}
 					catch (BoundedRejectedException ex) {
 						rejected.incrementAndGet();
@@ -355,7 +374,7 @@ class BoundedLimiterTests {
 						Thread.onSpinWait();
 					}
 					current.decrementAndGet();
-					limiter.release();
+					HeldSlots.of(limiter).release();
 					// an interrupt that landed outside acquire is not part of the test
 					Thread.interrupted();
 				}
@@ -381,9 +400,9 @@ class BoundedLimiterTests {
 		assertThat(limiter.waiting()).isZero();
 		// nothing is stuck: every slot can be taken again, and no more
 		for (int i = 0; i < limit; i++) {
-			assertThat(limiter.tryAcquire()).isTrue();
+			assertThat(HeldSlots.of(limiter).tryAcquire()).isTrue();
 		}
-		assertThat(limiter.tryAcquire()).isFalse();
+		assertThat(HeldSlots.of(limiter).tryAcquire()).isFalse();
 	}
 
 }

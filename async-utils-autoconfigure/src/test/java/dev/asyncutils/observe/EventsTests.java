@@ -17,12 +17,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 
+import dev.asyncutils.BoundedRejectedException;
+import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.TimeoutExceededException;
+import dev.asyncutils.annotation.Bounded;
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
+import dev.asyncutils.annotation.Throttle;
 import dev.asyncutils.annotation.Timeout;
 import dev.asyncutils.autoconfigure.AsyncUtilsAutoConfiguration;
 import dev.asyncutils.event.AsyncUtilsEvent;
+import dev.asyncutils.event.CallRejectedEvent;
 import dev.asyncutils.event.FallbackEvent;
 import dev.asyncutils.event.RetryAttemptFailedEvent;
 import dev.asyncutils.event.TimeoutEvent;
@@ -120,6 +125,27 @@ class EventsTests {
 		});
 	}
 
+	@Test
+	void rejectionsArePublishedWithTheirKind() {
+		this.runner.run((context) -> {
+			Listener listener = context.getBean(Listener.class);
+			Guarded guarded = context.getBean(Guarded.class);
+			guarded.throttled();
+			assertThat(listener.events).isEmpty();
+			assertThatExceptionOfType(ThrottleRejectedException.class).isThrownBy(guarded::throttled);
+			CompletableFuture<String> held = guarded.holdSlot();
+			assertThat(guarded.holdSlot()).failsWithin(5, TimeUnit.SECONDS)
+				.withThrowableThat()
+				.havingCause()
+				.isInstanceOf(BoundedRejectedException.class);
+			guarded.gate().complete("released");
+			assertThat(held.get(5, TimeUnit.SECONDS)).isEqualTo("released");
+			assertThat(listener.of(CallRejectedEvent.class)).extracting((event) -> event.kind() + " " + event.name())
+				.containsExactly("throttle meter", "bounded slot");
+			assertThat(listener.threads).containsOnly(Thread.currentThread());
+		});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class Config {
 
@@ -164,6 +190,21 @@ class EventsTests {
 				throw new IllegalStateException("attempt " + attempt);
 			}
 			return "ok";
+		}
+
+		private final CompletableFuture<String> gate = new CompletableFuture<>();
+
+		CompletableFuture<String> gate() {
+			return this.gate;
+		}
+
+		@Throttle(name = "meter", rate = 1, per = "1h", maxWait = "0")
+		public void throttled() {
+		}
+
+		@Bounded(name = "slot", value = 1, maxWait = "0")
+		public CompletableFuture<String> holdSlot() {
+			return this.gate.thenApply((value) -> value);
 		}
 
 		@Retry(delay = "1ms")

@@ -87,6 +87,15 @@ class ObservationTests {
 			assertThatExceptionOfType(ThrottleRejectedException.class).isThrownBy(guarded::throttled);
 			assertThat(recorder.stopped).extracting((observation) -> keys(observation).get("outcome"))
 				.containsExactly("success", "rejected");
+			assertThat(recorder.events(recorder.stopped.get(1))).containsExactly("rejected");
+			recorder.clear();
+
+			// burst 1, 20 per second: the second call waits about 50 ms for its permit
+			guarded.paced();
+			guarded.paced();
+			assertThat(recorder.stopped).hasSize(2);
+			assertThat(recorder.events(recorder.stopped.get(0))).isEmpty();
+			assertThat(recorder.events(recorder.stopped.get(1))).containsExactly("wait");
 			recorder.clear();
 
 			assertThat(guarded.recovers()).isEqualTo("fallback");
@@ -272,6 +281,10 @@ class ObservationTests {
 
 		@Throttle(rate = 1, per = "1h", maxWait = "0")
 		public void throttled() {
+		}
+
+		@Throttle(rate = 20, burst = 1)
+		public void paced() {
 		}
 
 		@Fallback("fallback")

@@ -248,6 +248,9 @@ class ThrottleConfigurationTests {
 				"not a duration");
 		assertNames(startupFailure(NegativeMaxWait.class), "NegativeMaxWait.call()", "@Throttle(maxWait)", "-1500ms",
 				"must not be negative");
+		// beyond what a backlog of nanoseconds can hold exactly
+		assertNames(startupFailure(CenturiesMaxWait.class), "CenturiesMaxWait.call()", "@Throttle(maxWait)", "30000d",
+				"longer than a throttle or a limit can track");
 	}
 
 	@Test
@@ -497,6 +500,14 @@ class ThrottleConfigurationTests {
 	static class UnparsableMaxWait {
 
 		@Throttle(rate = 5, maxWait = "soon")
+		public void call() {
+		}
+
+	}
+
+	static class CenturiesMaxWait {
+
+		@Throttle(rate = 5, maxWait = "30000d")
 		public void call() {
 		}
 

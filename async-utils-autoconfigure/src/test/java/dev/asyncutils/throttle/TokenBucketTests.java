@@ -482,4 +482,29 @@ class TokenBucketTests {
 		assertThat(tight).isGreaterThan(0);
 	}
 
+	@Test
+	void aBacklogBeyondWhatNanosecondsHoldIsRejectedNeverWrappedAround() {
+		// one permit a week, unbounded max-wait: 15,250 reservations pass 2^63 ns
+		TokenBucket bucket = bucket(1, Duration.ofDays(7), 1, null);
+		long previous = -1;
+		int reserved = 0;
+		int rejected = 0;
+		for (int i = 0; i < 20_000; i++) {
+			long token = bucket.reserve(Long.MAX_VALUE);
+			if (token == TokenBucket.REJECTED) {
+				rejected++;
+				continue;
+			}
+			long wait = bucket.waitNanos(token, this.clock.get());
+			// every later reservation waits longer than the one before: the bucket never
+			// looks full again
+			assertThat(wait).as("wait of reservation %d", i).isGreaterThan(previous);
+			previous = wait;
+			reserved++;
+		}
+		assertThat(reserved).isGreaterThan(1000);
+		assertThat(rejected).isPositive();
+		assertThatExceptionOfType(ThrottleRejectedException.class).isThrownBy(bucket::acquire);
+	}
+
 }

@@ -1,8 +1,11 @@
 package dev.asyncutils.redis;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -70,6 +73,8 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, SmartLifec
 
 	private final AtomicInteger holders = new AtomicInteger();
 
+	private final List<RedisBounded> bounded = new CopyOnWriteArrayList<>();
+
 	private final AtomicBoolean connecting = new AtomicBoolean();
 
 	private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
@@ -120,7 +125,9 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, SmartLifec
 	@Override
 	public RemoteBounded bounded(BoundedSettings settings) {
 		connect();
-		return new RedisBounded(this, settings, this::isClosed);
+		RedisBounded instance = new RedisBounded(this, settings, this::isClosed);
+		this.bounded.add(instance);
+		return instance;
 	}
 
 	String newHolder() {
@@ -271,6 +278,28 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, SmartLifec
 		}
 	}
 
+	/**
+	 * Remove from Redis every slot this process still holds, waiting for the answers (at
+	 * most a command timeout each, in parallel), so that no slot of a process that is
+	 * gone stays held until its lease runs out.
+	 */
+	private void releaseHeldSlots() {
+		List<CompletableFuture<?>> answers = new ArrayList<>();
+		for (RedisBounded instance : this.bounded) {
+			answers.add(instance.releaseAll());
+		}
+		try {
+			CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (Exception ex) {
+			logger.debug("async-utils: some slots could not be removed from redis at shutdown; their leases run out",
+					ex);
+		}
+	}
+
 	boolean isClosed() {
 		return this.closed;
 	}
@@ -302,6 +331,7 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, SmartLifec
 			return;
 		}
 		this.closed = true;
+		releaseHeldSlots();
 		this.executor.shutdownNow();
 		StatefulConnection<String, String> connection = this.connection;
 		// Spring Boot's factory may have shut its client (and so this connection) down

@@ -125,6 +125,21 @@ final class RedisBounded extends RedisInstance implements RemoteBounded {
 			});
 	}
 
+	/**
+	 * Give back every slot this process still holds, at shutdown: the calls holding them
+	 * had their chance to finish. One command for all of them.
+	 * @return completes when Redis answered, or failed
+	 */
+	CompletableFuture<?> releaseAll() {
+		if (this.held.isEmpty()) {
+			return CompletableFuture.completedFuture(null);
+		}
+		List<String> holders = new ArrayList<>(this.held);
+		this.held.removeAll(holders);
+		return this.backend.<Long>call(this.health, this.timeoutNanos,
+				(commands) -> commands.zrem(this.keys[0], holders.toArray(String[]::new)), null, true);
+	}
+
 	@Override
 	public int active() {
 		return this.active;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -87,10 +88,10 @@ class RedisBoundedTests extends RedisTestSupport {
 		ConfigurableApplicationContext crashing = start(probe, BEANS, shared("1", "0", "1500ms"));
 		Guarded survivor = start(probe, BEANS, shared("1", "0", "1500ms")).getBean(Guarded.class);
 		// the crashing context takes the only slot and "dies" holding it: it never
-		// releases, and closing it stops its lease renewal
+		// releases, and its lease renewal stops (a clean close would give the slot back)
 		crashing.getBean(BoundedRegistry.class).get("shared").acquire();
 		long taken = System.nanoTime();
-		crashing.close();
+		crashing.getBean(RedisBackend.class).executor().shutdownNow();
 		assertThat(redis().zcard("async-utils:bounded:shared")).isOne();
 		int rejected = 0;
 		while (true) {
@@ -154,7 +155,13 @@ class RedisBoundedTests extends RedisTestSupport {
 		Probe probe = new Probe();
 		Guarded bean = start(probe, BEANS, shared("1", "5s", "5s")).getBean(Guarded.class);
 		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(bean::fail);
-		assertThat(bean.failStage()).failsWithin(Duration.ofSeconds(5));
+		// the method's own failure, not a hang (failsWithin alone accepts a timeout)
+		assertThat(bean.failStage()).failsWithin(Duration.ofSeconds(5))
+			.withThrowableThat()
+			.isInstanceOf(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(IllegalStateException.class)
+			.withMessage("boom");
 		CountDownLatch holding = new CountDownLatch(1);
 		CompletableFuture<Void> never = new CompletableFuture<>();
 		CompletableFuture<Void> running = bean.holdUntil(holding, never).toCompletableFuture();

@@ -15,6 +15,7 @@ import dev.asyncutils.autoconfigure.AsyncUtilsEndpoint;
 import dev.asyncutils.batch.BatchProcessor;
 import dev.asyncutils.bounded.BoundedRegistry;
 import dev.asyncutils.core.AsyncUtilsConfigurationException;
+import dev.asyncutils.debounce.DebounceFeature;
 import dev.asyncutils.fallback.FallbackFeature;
 import dev.asyncutils.retry.RetryFeature;
 import dev.asyncutils.throttle.ThrottleRegistry;
@@ -78,7 +79,7 @@ class RedisConfigurationTests extends RedisTestSupport {
 		AsyncUtilsEndpoint endpoint = new AsyncUtilsEndpoint(context.getBeanProvider(ThrottleRegistry.class),
 				context.getBeanProvider(BoundedRegistry.class), context.getBeanProvider(RetryFeature.class),
 				context.getBeanProvider(TimeoutFeature.class), context.getBeanProvider(FallbackFeature.class),
-				context.getBeanProvider(BatchProcessor.class));
+				context.getBeanProvider(BatchProcessor.class), context.getBeanProvider(DebounceFeature.class));
 		Map<String, Object> throttle = section(endpoint.instance("t"), "throttle");
 		assertThat(throttle).containsEntry("backend", "redis");
 		assertThat(section(throttle, "redis")).containsEntry("healthy", true)

@@ -3,25 +3,32 @@ package dev.asyncutils.throttle;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.BackendUnavailableException;
 import dev.asyncutils.backend.OnFailure;
 import dev.asyncutils.core.Failures;
+import dev.asyncutils.core.admission.Permit;
+import dev.asyncutils.core.admission.WaitingCalls;
 
 /**
- * The calls of a throttle instance whose bucket lives in a remote store: asks the store
- * for a permit, counts the outcome on the instance's {@link TokenBucket} (so that meters
- * and the endpoint read the same counters), and applies the instance's failure mode when
- * the store does not answer: reject, permit, or take a permit from the local bucket,
- * which has the same settings.
+ * The admission of a throttle instance whose bucket lives in a remote store: asks the
+ * store for a permit, counts the outcome on the instance's {@link TokenBucket} (so that
+ * meters and the endpoint read the same counters), and applies the instance's failure
+ * mode when the store does not answer: reject, permit, or take a permit from the local
+ * bucket, which has the same settings.
  */
-final class RemoteThrottling {
+final class RemoteThrottleAdmission implements ThrottleAdmission {
 
 	private final TokenBucket bucket;
 
@@ -37,7 +44,7 @@ final class RemoteThrottling {
 
 	private final AtomicInteger waiting = new AtomicInteger();
 
-	RemoteThrottling(TokenBucket bucket, RemoteThrottle remote) {
+	RemoteThrottleAdmission(TokenBucket bucket, RemoteThrottle remote) {
 		ThrottleSettings settings = bucket.settings();
 		BackendSettings backend = settings.backend();
 		this.bucket = bucket;
@@ -48,8 +55,56 @@ final class RemoteThrottling {
 		this.timeoutNanos = backend.timeoutNanos(settings.maxWait());
 	}
 
-	RemoteThrottle remote() {
-		return this.remote;
+	@Override
+	public @Nullable Permit tryAdmit() {
+		// only the store can tell
+		return null;
+	}
+
+	@Override
+	public Permit admit() {
+		long start = System.nanoTime();
+		awaitPermit(await(reserve(), start, this.maxWaitNanos));
+		return Permit.NONE;
+	}
+
+	@Override
+	public CompletableFuture<Permit> admitLater(ScheduledExecutorService scheduler) {
+		CompletableFuture<Permit> result = this.bucket.waitingCalls().watch(new CompletableFuture<>());
+		if (result.isDone()) {
+			return result;
+		}
+		reserve().whenComplete((wait, failure) -> {
+			if (failure != null) {
+				result.completeExceptionally(Failures.unwrap(failure));
+			}
+			else if (wait == 0) {
+				result.complete(Permit.NONE);
+			}
+			else if (!result.isDone()) {
+				// a remote reservation is never given back: a caller that gives up leaves
+				// its permit spent, which can only make the limit stricter
+				try {
+					Future<?> timer = scheduler.schedule(() -> result.complete(Permit.NONE), wait,
+							TimeUnit.NANOSECONDS);
+					result.whenComplete((permit, cancelled) -> timer.cancel(false));
+				}
+				catch (RejectedExecutionException ex) {
+					result.completeExceptionally(ex);
+				}
+			}
+		});
+		return result;
+	}
+
+	@Override
+	public void shutDown() {
+		this.bucket.waitingCalls().shutDown();
+	}
+
+	@Override
+	public int availablePermits() {
+		return this.remote.availablePermits();
 	}
 
 	/**
@@ -76,10 +131,10 @@ final class RemoteThrottling {
 	private long decide(Long wait, Throwable failure, long start, long maxWaitNanos) {
 		if (failure == null) {
 			if (wait >= 0) {
-				this.bucket.countPermitted(wait);
+				this.bucket.counters().permitted(wait);
 				return wait;
 			}
-			this.bucket.countRejected();
+			this.bucket.counters().rejected();
 			throw new ThrottleRejectedException(this.name, Duration.ofNanos(-(wait + 1)), TokenBucket.BEYOND_MAX_WAIT);
 		}
 		return unavailable(Failures.unwrap(failure), start, maxWaitNanos);
@@ -88,11 +143,11 @@ final class RemoteThrottling {
 	private long unavailable(Throwable cause, long start, long maxWaitNanos) {
 		switch (this.onFailure) {
 			case FAIL_OPEN -> {
-				this.bucket.countPermitted(0);
+				this.bucket.counters().permitted(0);
 				return 0;
 			}
 			case FAIL_CLOSED -> {
-				this.bucket.countRejected();
+				this.bucket.counters().rejected();
 				throw new ThrottleRejectedException(this.name, Duration.ZERO,
 						"redis unavailable and on-failure is fail-closed: " + cause.getMessage());
 			}
@@ -110,20 +165,13 @@ final class RemoteThrottling {
 	}
 
 	/**
-	 * Take a permit, blocking the calling thread: for plain methods and
-	 * {@link TokenBucket#acquire()}.
-	 */
-	void acquire() {
-		awaitPermit(await(reserve()));
-	}
-
-	/**
 	 * Take a permit only if one is free now.
 	 * @return {@code true} if a permit was taken
 	 */
-	boolean tryAcquire() {
+	@Override
+	public boolean tryAcquire() {
 		try {
-			return await(reserve(0)) == 0;
+			return await(reserve(0), System.nanoTime(), 0) == 0;
 		}
 		catch (ThrottleRejectedException ex) {
 			if (Thread.currentThread().isInterrupted()) {
@@ -137,11 +185,12 @@ final class RemoteThrottling {
 	 * Return how many callers of this JVM wait for a reserved permit.
 	 * @return the waiting callers
 	 */
-	int waiting() {
+	@Override
+	public int waiting() {
 		return this.waiting.get();
 	}
 
-	private long await(CompletableFuture<Long> answer) {
+	private long await(CompletableFuture<Long> answer, long start, long maxWaitNanos) {
 		try {
 			// the store answers within its timeout; the bound here only guards against a
 			// store that breaks that promise
@@ -159,7 +208,9 @@ final class RemoteThrottling {
 			throw new IllegalStateException(cause);
 		}
 		catch (TimeoutException ex) {
-			return unavailable(new BackendUnavailableException("no answer from redis in time"), System.nanoTime(), 0);
+			// the local fallback gets what is left of the caller's max-wait
+			return unavailable(new BackendUnavailableException("no answer from the store in time"), start,
+					maxWaitNanos);
 		}
 	}
 
@@ -167,6 +218,8 @@ final class RemoteThrottling {
 		if (wait <= 0) {
 			return;
 		}
+		WaitingCalls calls = this.bucket.waitingCalls();
+		calls.enter();
 		this.waiting.incrementAndGet();
 		try {
 			long deadline = System.nanoTime() + wait;
@@ -178,11 +231,15 @@ final class RemoteThrottling {
 					Thread.currentThread().interrupt();
 					throw this.bucket.rejected("interrupted while waiting for a permit");
 				}
+				if (calls.isShutDown()) {
+					throw WaitingCalls.shuttingDown();
+				}
 				left = deadline - System.nanoTime();
 			}
 		}
 		finally {
 			this.waiting.decrementAndGet();
+			calls.leave();
 		}
 	}
 

@@ -1,0 +1,351 @@
+package dev.asyncutils.bounded;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.asyncutils.core.admission.Permit;
+import dev.asyncutils.core.admission.WaitingCalls;
+
+/**
+ * The slots of a bounded instance in this JVM: at most {@code maxConcurrent} holders at
+ * once, with a first-come first-served line of waiters.
+ *
+ * <p>
+ * Taking a free slot while nobody waits is one compare-and-set, and its permit is one
+ * shared object: nothing is allocated. Waiters (blocked threads, or asynchronous callers
+ * holding no thread) queue in an intrusive linked list under a lock, so that giving up is
+ * O(1) whatever the length of the line. A waiter first announces itself in
+ * {@code waiting}, then looks for a free slot; a releaser first frees its slot, then
+ * looks for announced waiters: one of the two always sees the other, so a freed slot
+ * never sits idle while someone waits.
+ *
+ * <p>
+ * Invariants: {@code 0 <= available <= maxConcurrent}; a slot is handed to at most one
+ * waiter; a waiter ends either granted or cancelled, never both; a granted waiter is
+ * itself the permit of its slot, released once.
+ */
+final class LocalSlots implements SlotAdmission {
+
+	private static final int TAKEN = 0;
+
+	private static final int QUEUED = 1;
+
+	private static final int FULL = 2;
+
+	final BoundedLimiter limiter;
+
+	private final int maxConcurrent;
+
+	private final long maxWaitNanos;
+
+	private final int maxQueued;
+
+	private final AtomicInteger available;
+
+	/** Waiters announced or queued; the fast path only runs while it is zero. */
+	private final AtomicInteger waiting = new AtomicInteger();
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private @Nullable SlotWaiter head;
+
+	private @Nullable SlotWaiter tail;
+
+	private volatile int queued;
+
+	private volatile boolean shutDown;
+
+	/** The permit of a slot taken without waiting: one for all of them. */
+	private final Permit slot = this::releaseOne;
+
+	private final CompletableFuture<Permit> slotNow = CompletableFuture.completedFuture(this.slot);
+
+	LocalSlots(BoundedLimiter limiter) {
+		BoundedSettings settings = limiter.settings();
+		this.limiter = limiter;
+		this.maxConcurrent = settings.maxConcurrent();
+		this.maxWaitNanos = limiter.maxWaitNanos();
+		this.maxQueued = (settings.maxQueued() != null) ? settings.maxQueued() : Integer.MAX_VALUE;
+		this.available = new AtomicInteger(settings.maxConcurrent());
+	}
+
+	@Override
+	public @Nullable Permit tryAdmit() {
+		if (this.waiting.get() != 0 || !takeFreeSlot()) {
+			return null;
+		}
+		this.limiter.counters().permitted(0);
+		return this.slot;
+	}
+
+	@Override
+	public @Nullable Permit tryAcquire() {
+		return tryAdmit();
+	}
+
+	@Override
+	public Permit admit() {
+		Permit free = tryAdmit();
+		if (free != null) {
+			return free;
+		}
+		if (this.maxWaitNanos == 0) {
+			throw this.limiter.rejected(BoundedLimiter.NO_WAIT);
+		}
+		if (this.shutDown) {
+			throw WaitingCalls.shuttingDown();
+		}
+		ThreadWaiter waiter = new ThreadWaiter(this, Thread.currentThread());
+		int outcome = enqueue(waiter);
+		if (outcome == TAKEN) {
+			return this.slot;
+		}
+		if (outcome == FULL) {
+			throw this.limiter.rejected(BoundedLimiter.QUEUE_FULL);
+		}
+		if (this.shutDown) {
+			// joined while the line was being ended
+			abandon(waiter);
+		}
+		long deadline = (this.maxWaitNanos == Long.MAX_VALUE) ? 0 : System.nanoTime() + this.maxWaitNanos;
+		while (true) {
+			int state = waiter.get();
+			if (state == SlotWaiter.GRANTED) {
+				return waiter;
+			}
+			if (state == SlotWaiter.CANCELLED) {
+				// only the shutdown cancels a waiting thread other than itself
+				throw WaitingCalls.shuttingDown();
+			}
+			if (deadline == 0) {
+				LockSupport.park(this);
+			}
+			else {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					if (abandon(waiter)) {
+						throw this.limiter.rejected(BoundedLimiter.WAITED_TOO_LONG);
+					}
+					continue;
+				}
+				LockSupport.parkNanos(this, left);
+			}
+			if (Thread.interrupted()) {
+				if (!abandon(waiter)) {
+					waiter.release();
+				}
+				Thread.currentThread().interrupt();
+				throw this.limiter.rejected("interrupted while waiting for a slot");
+			}
+		}
+	}
+
+	@Override
+	public CompletableFuture<Permit> admitLater(ScheduledExecutorService scheduler) {
+		if (this.maxWaitNanos == 0) {
+			return CompletableFuture.failedFuture(this.limiter.rejected(BoundedLimiter.NO_WAIT));
+		}
+		if (this.shutDown) {
+			return CompletableFuture.failedFuture(WaitingCalls.shuttingDown());
+		}
+		FutureWaiter waiter = new FutureWaiter(this);
+		int outcome = enqueue(waiter);
+		if (outcome == TAKEN) {
+			return this.slotNow;
+		}
+		if (outcome == FULL) {
+			return CompletableFuture.failedFuture(this.limiter.rejected(BoundedLimiter.QUEUE_FULL));
+		}
+		waiter.watch(this.maxWaitNanos, scheduler);
+		if (this.shutDown && abandon(waiter)) {
+			// joined while the line was being ended
+			waiter.shutDown();
+		}
+		return waiter.result;
+	}
+
+	/**
+	 * End every caller in line: threads wake up and throw, futures fail, both with
+	 * {@link WaitingCalls#shuttingDown()}; later callers that would wait are refused.
+	 */
+	@Override
+	public void shutDown() {
+		this.shutDown = true;
+		List<SlotWaiter> line = new ArrayList<>();
+		this.lock.lock();
+		try {
+			for (SlotWaiter waiter = this.head; waiter != null; waiter = waiter.next) {
+				line.add(waiter);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		for (SlotWaiter waiter : line) {
+			if (abandon(waiter)) {
+				waiter.shutDown();
+			}
+		}
+	}
+
+	@Override
+	public int active() {
+		return this.maxConcurrent - this.available.get();
+	}
+
+	int available() {
+		return this.available.get();
+	}
+
+	@Override
+	public int waiting() {
+		return this.queued;
+	}
+
+	/**
+	 * Give a slot back; hand it to the first waiter, if any.
+	 */
+	void releaseOne() {
+		int now = this.available.incrementAndGet();
+		if (now > this.maxConcurrent) {
+			this.available.decrementAndGet();
+			throw new IllegalStateException(
+					"Bounded '" + this.limiter.settings().name() + "' released more slots than taken");
+		}
+		if (this.waiting.get() != 0) {
+			grantWaiters();
+		}
+	}
+
+	/**
+	 * Join the line, unless a slot is free and nobody is ahead (then take it) or the line
+	 * is full.
+	 */
+	private int enqueue(SlotWaiter waiter) {
+		this.waiting.incrementAndGet();
+		this.lock.lock();
+		try {
+			if (this.head == null && takeFreeSlot()) {
+				this.waiting.decrementAndGet();
+				this.limiter.counters().permitted(0);
+				return TAKEN;
+			}
+			if (this.queued >= this.maxQueued) {
+				this.waiting.decrementAndGet();
+				return FULL;
+			}
+			waiter.enqueuedAt = System.nanoTime();
+			waiter.prev = this.tail;
+			if (this.tail == null) {
+				this.head = waiter;
+			}
+			else {
+				this.tail.next = waiter;
+			}
+			this.tail = waiter;
+			waiter.linked = true;
+			this.queued++;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		// a slot may have been freed between the announcement and the queueing
+		if (this.available.get() > 0) {
+			grantWaiters();
+		}
+		return QUEUED;
+	}
+
+	/**
+	 * Leave the line without a slot.
+	 * @return {@code true} if it left without a slot; {@code false} if it had already
+	 * been granted one, which it now holds and must release
+	 */
+	boolean abandon(SlotWaiter waiter) {
+		if (!waiter.cancel()) {
+			return false;
+		}
+		this.lock.lock();
+		try {
+			if (waiter.linked) {
+				unlink(waiter);
+				this.waiting.decrementAndGet();
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		return true;
+	}
+
+	private void grantWaiters() {
+		while (true) {
+			SlotWaiter first;
+			this.lock.lock();
+			try {
+				first = this.head;
+				if (first == null || !takeFreeSlot()) {
+					return;
+				}
+				unlink(first);
+				this.waiting.decrementAndGet();
+			}
+			finally {
+				this.lock.unlock();
+			}
+			if (first.grant()) {
+				this.limiter.counters().permitted(Math.max(1, System.nanoTime() - first.enqueuedAt));
+				first.granted();
+			}
+			else {
+				// it gave up between cancelling and unlinking itself: the slot is free
+				// again
+				this.available.incrementAndGet();
+			}
+		}
+	}
+
+	private boolean takeFreeSlot() {
+		while (true) {
+			int free = this.available.get();
+			if (free <= 0) {
+				return false;
+			}
+			if (this.available.compareAndSet(free, free - 1)) {
+				return true;
+			}
+		}
+	}
+
+	private void unlink(SlotWaiter waiter) {
+		SlotWaiter prev = waiter.prev;
+		SlotWaiter next = waiter.next;
+		if (prev == null) {
+			this.head = next;
+		}
+		else {
+			prev.next = next;
+		}
+		if (next == null) {
+			this.tail = prev;
+		}
+		else {
+			next.prev = prev;
+		}
+		waiter.prev = null;
+		waiter.next = null;
+		waiter.linked = false;
+		this.queued--;
+	}
+
+}

@@ -1,0 +1,164 @@
+package dev.asyncutils.core.admission;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.asyncutils.core.Call;
+import dev.asyncutils.core.Failures;
+import dev.asyncutils.core.Invoker;
+import dev.asyncutils.core.Stages;
+
+/**
+ * {@code CompletionStage} methods under an admission guard: the permit is held until the
+ * stage the method returned completes. A call admitted at once runs on the caller's
+ * thread; one admitted later gets a future at once and holds no thread: the method starts
+ * on the scheduler when the permit comes (never on the thread that granted it), and the
+ * caller's callbacks of a later rejection run there too. Cancelling that future before
+ * the start gives the permit back (the guard leaves its line or returns its reservation);
+ * after the start it cancels the method's stage.
+ */
+final class StageAdmissionInvoker implements Invoker {
+
+	private final Admission admission;
+
+	private final Invoker next;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final boolean recording;
+
+	StageAdmissionInvoker(Admission admission, Invoker next, ScheduledExecutorService scheduler) {
+		this.admission = admission;
+		this.next = next;
+		this.scheduler = scheduler;
+		this.recording = admission.recordsOutcome();
+	}
+
+	@Override
+	public Object invoke(Call call) {
+		Permit permit = this.admission.tryAdmit();
+		if (permit != null) {
+			return holdUntilComplete(permit, call);
+		}
+		CompletableFuture<Permit> later = this.admission.admitLater(this.scheduler);
+		if (later.isDone()) {
+			try {
+				permit = later.join();
+			}
+			catch (CompletionException | CancellationException ex) {
+				return CompletableFuture.failedFuture(Failures.unwrap(ex));
+			}
+			return holdUntilComplete(permit, call);
+		}
+		return new DelayedStart(call, later).result;
+	}
+
+	private CompletionStage<@Nullable Object> holdUntilComplete(Permit permit, Call call) {
+		long start = this.recording ? System.nanoTime() : 0L;
+		CompletionStage<@Nullable Object> stage = Stages.invoke(this.next, call);
+		if (permit == Permit.NONE && !this.recording) {
+			return stage;
+		}
+		if (!this.recording && Stages.isDoneNormally(stage)) {
+			permit.release();
+		}
+		else {
+			stage.whenComplete((value, failure) -> release(permit, failure, start));
+		}
+		return stage;
+	}
+
+	private void release(Permit permit, @Nullable Throwable failure, long start) {
+		if (this.recording) {
+			permit.release((failure != null) ? Failures.unwrap(failure) : null, System.nanoTime() - start);
+		}
+		else {
+			permit.release();
+		}
+	}
+
+	/**
+	 * A call waiting for its permit: starts exactly once, or never if cancelled first.
+	 * Whoever sets the flag first (the start or the cancellation) owns the permit.
+	 */
+	private final class DelayedStart extends AtomicBoolean {
+
+		private static final long serialVersionUID = 1L;
+
+		final transient CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
+
+		private final transient Call call;
+
+		DelayedStart(Call call, CompletableFuture<Permit> later) {
+			this.call = call;
+			this.result.whenComplete((value, failure) -> {
+				if (this.result.isCancelled() && compareAndSet(false, true)) {
+					// stops waiting; a permit granted but not started yet goes back
+					if (!later.cancel(false) && !later.isCompletedExceptionally()) {
+						later.join().release();
+					}
+				}
+			});
+			later.whenComplete((permit, failure) -> {
+				if (failure != null) {
+					fail(Failures.unwrap(failure));
+				}
+				else {
+					schedule(permit);
+				}
+			});
+		}
+
+		private void fail(Throwable failure) {
+			if (this.result.isDone()) {
+				return;
+			}
+			try {
+				StageAdmissionInvoker.this.scheduler.execute(() -> this.result.completeExceptionally(failure));
+			}
+			catch (RejectedExecutionException ex) {
+				this.result.completeExceptionally(failure);
+			}
+		}
+
+		private void schedule(Permit permit) {
+			try {
+				StageAdmissionInvoker.this.scheduler.execute(() -> start(permit));
+			}
+			catch (RejectedExecutionException ex) {
+				if (compareAndSet(false, true)) {
+					permit.release();
+					this.result.completeExceptionally(ex);
+				}
+			}
+		}
+
+		private void start(Permit permit) {
+			if (!compareAndSet(false, true)) {
+				// cancelled meanwhile: the cancellation gave the permit back
+				return;
+			}
+			long start = StageAdmissionInvoker.this.recording ? System.nanoTime() : 0L;
+			CompletionStage<@Nullable Object> inner = Stages.invoke(StageAdmissionInvoker.this.next, this.call);
+			inner.whenComplete((value, failure) -> {
+				release(permit, failure, start);
+				if (failure != null) {
+					this.result.completeExceptionally(Failures.unwrap(failure));
+				}
+				else {
+					this.result.complete(value);
+				}
+			});
+			Stages.propagateCancellation(this.result, inner);
+		}
+
+	}
+
+}
