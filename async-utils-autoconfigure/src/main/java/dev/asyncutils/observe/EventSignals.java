@@ -2,6 +2,10 @@ package dev.asyncutils.observe;
 
 import java.time.Duration;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 
 import dev.asyncutils.CircuitState;
@@ -19,6 +23,8 @@ import dev.asyncutils.event.TimeoutEvent;
  */
 final class EventSignals implements Signals {
 
+	private static final Log logger = LogFactory.getLog(EventSignals.class);
+
 	private final ApplicationEventPublisher publisher;
 
 	private final Signals next;
@@ -28,40 +34,53 @@ final class EventSignals implements Signals {
 		this.next = next;
 	}
 
+	/**
+	 * Publish an event. A listener that throws is logged, never propagated: signals are
+	 * sent from inside the engines (a permit or a slot may be in hand), whose bookkeeping
+	 * must not depend on listeners.
+	 */
+	private void publish(ApplicationEvent event) {
+		try {
+			this.publisher.publishEvent(event);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("async-utils: a listener of " + event.getClass().getSimpleName() + " failed", ex);
+		}
+	}
+
 	@Override
 	public void retrying(String name, int attempt, Throwable failure, long nextDelayMillis) {
-		this.publisher
-			.publishEvent(new RetryAttemptFailedEvent(name, attempt, failure, Duration.ofMillis(nextDelayMillis)));
+		publish(new RetryAttemptFailedEvent(name, attempt, failure, Duration.ofMillis(nextDelayMillis)));
 		this.next.retrying(name, attempt, failure, nextDelayMillis);
 	}
 
 	@Override
 	public void rejected(String kind, String name) {
-		this.publisher.publishEvent(new CallRejectedEvent(kind, name));
+		publish(new CallRejectedEvent(kind, name));
 		this.next.rejected(kind, name);
 	}
 
 	@Override
 	public void timedOut(String name, Duration timeout) {
-		this.publisher.publishEvent(new TimeoutEvent(name, timeout));
+		publish(new TimeoutEvent(name, timeout));
 		this.next.timedOut(name, timeout);
 	}
 
 	@Override
 	public void fallback(String name, Throwable failure) {
-		this.publisher.publishEvent(new FallbackEvent(name, failure));
+		publish(new FallbackEvent(name, failure));
 		this.next.fallback(name, failure);
 	}
 
 	@Override
 	public void circuitStateChanged(String name, CircuitState from, CircuitState to) {
-		this.publisher.publishEvent(new CircuitStateChangedEvent(name, from, to));
+		publish(new CircuitStateChangedEvent(name, from, to));
 		this.next.circuitStateChanged(name, from, to);
 	}
 
 	@Override
 	public void backendHealthChanged(String kind, String name, String backend, boolean healthy) {
-		this.publisher.publishEvent(new BackendHealthChangedEvent(kind, name, backend, healthy));
+		publish(new BackendHealthChangedEvent(kind, name, backend, healthy));
 		this.next.backendHealthChanged(kind, name, backend, healthy);
 	}
 

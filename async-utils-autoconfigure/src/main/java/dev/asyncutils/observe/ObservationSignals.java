@@ -5,6 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.core.Signals;
@@ -17,6 +19,8 @@ import dev.asyncutils.core.Signals;
  */
 final class ObservationSignals implements Signals {
 
+	private static final Log logger = LogFactory.getLog(ObservationSignals.class);
+
 	private final ObservationRegistry registry;
 
 	ObservationSignals(ObservationRegistry registry) {
@@ -27,8 +31,8 @@ final class ObservationSignals implements Signals {
 	public void retrying(String name, int attempt, Throwable failure, long nextDelayMillis) {
 		Observation observation = current();
 		if (observation != null) {
-			observation.event(Observation.Event.of("retry", "attempt " + attempt + " failed ("
-					+ MeterBinding.exceptionTag(failure) + "), retrying in " + nextDelayMillis + "ms"));
+			record(observation, "retry", "attempt " + attempt + " failed (" + MeterBinding.exceptionTag(failure)
+					+ "), retrying in " + nextDelayMillis + "ms");
 		}
 	}
 
@@ -36,7 +40,7 @@ final class ObservationSignals implements Signals {
 	public void rejected(String kind, String name) {
 		Observation observation = current();
 		if (observation != null) {
-			observation.event(Observation.Event.of("rejected", kind + " '" + name + "' rejected the call"));
+			record(observation, "rejected", kind + " '" + name + "' rejected the call");
 		}
 	}
 
@@ -44,7 +48,7 @@ final class ObservationSignals implements Signals {
 	public void timedOut(String name, Duration timeout) {
 		Observation observation = current();
 		if (observation != null) {
-			observation.event(Observation.Event.of("timeout", "deadline of " + timeout.toMillis() + "ms passed"));
+			record(observation, "timeout", "deadline of " + timeout.toMillis() + "ms passed");
 		}
 	}
 
@@ -52,8 +56,7 @@ final class ObservationSignals implements Signals {
 	public void fallback(String name, Throwable failure) {
 		Observation observation = current();
 		if (observation != null) {
-			observation
-				.event(Observation.Event.of("fallback", "fallback answers " + MeterBinding.exceptionTag(failure)));
+			record(observation, "fallback", "fallback answers " + MeterBinding.exceptionTag(failure));
 		}
 	}
 
@@ -61,8 +64,22 @@ final class ObservationSignals implements Signals {
 	public void waited(String kind, String name, long nanos) {
 		Observation observation = current();
 		if (observation != null) {
-			observation.event(Observation.Event.of("wait",
-					"waited " + TimeUnit.NANOSECONDS.toMillis(nanos) + "ms for " + kind + " '" + name + "'"));
+			record(observation, "wait",
+					"waited " + TimeUnit.NANOSECONDS.toMillis(nanos) + "ms for " + kind + " '" + name + "'");
+		}
+	}
+
+	/**
+	 * Record an event on the observation. Handlers run synchronously: one that throws is
+	 * logged, never propagated into the engine that signalled (a permit or a slot may be
+	 * in hand).
+	 */
+	private static void record(Observation observation, String name, String contextualName) {
+		try {
+			observation.event(Observation.Event.of(name, contextualName));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("async-utils: an observation handler failed on event '" + name + "'", ex);
 		}
 	}
 
