@@ -132,20 +132,27 @@ public final class AsyncUtilsAutoConfiguration {
 	}
 
 	/**
-	 * The scheduler behind every delay and deadline.
+	 * The scheduler behind every delay and deadline. User code that becomes due runs on
+	 * Spring Boot's application task executor (virtual threads when
+	 * {@code spring.threads.virtual.enabled=true}); without one, on the only
+	 * {@link Executor} bean, or else on threads of its own.
 	 * @param properties the properties
-	 * @return the scheduler, shut down with the context
+	 * @param applicationTaskExecutor Spring Boot's application task executor
+	 * @param executors the executors of the context
+	 * @return the scheduler, stopped with the context
 	 */
 	@Bean
 	@ConditionalOnMissingBean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	AsyncUtilsScheduler asyncUtilsScheduler(AsyncUtilsProperties properties) {
+	AsyncUtilsScheduler asyncUtilsScheduler(AsyncUtilsProperties properties,
+			@Qualifier("applicationTaskExecutor") ObjectProvider<Executor> applicationTaskExecutor,
+			ObjectProvider<Executor> executors) {
 		int threads = properties.getSchedulerThreads();
 		if (threads < 1) {
 			throw new InvalidConfigurationPropertyValueException("async-utils.scheduler-threads", threads,
 					"must be at least 1");
 		}
-		return new AsyncUtilsScheduler(threads);
+		return new AsyncUtilsScheduler(threads, () -> applicationTaskExecutor.getIfAvailable(executors::getIfUnique));
 	}
 
 	/**

@@ -166,6 +166,17 @@ final class FutureItem<T, R> extends Item<T, R> {
 			}
 		}
 
+		/**
+		 * A running item keeps its deadline while the context closes; when the timer
+		 * stops, its attempt is timed out now rather than never.
+		 */
+		@Override
+		protected void shutdown(boolean stopping) {
+			if (stopping) {
+				expire();
+			}
+		}
+
 		/** Times the attempt out, on the scheduler. */
 		@Override
 		public void run() {

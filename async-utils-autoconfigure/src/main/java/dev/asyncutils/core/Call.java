@@ -28,8 +28,21 @@ public final class Call {
 
 	private boolean originalUsed;
 
+	/** The caller's context ({@link CallContexts}), or {@code null}. */
+	private final @Nullable Object context;
+
+	/** The caller's thread, where the context needs no restoring; set with it. */
+	private final @Nullable Thread caller;
+
 	Call(MethodInvocation invocation, CallMode mode) {
+		this(invocation, mode, false);
+	}
+
+	Call(MethodInvocation invocation, CallMode mode, boolean captureContext) {
 		this.invocation = invocation;
+		Object context = captureContext ? CallContexts.capture() : null;
+		this.context = context;
+		this.caller = (context != null) ? Thread.currentThread() : null;
 		if (mode == CallMode.SINGLE || mode == CallMode.REPEATABLE
 				|| !(invocation instanceof ProxyMethodInvocation proxyInvocation)) {
 			this.pristine = null;
@@ -46,6 +59,34 @@ public final class Call {
 	 * @throws Throwable what the method threw
 	 */
 	public @Nullable Object proceed() throws Throwable {
+		if (this.context != null && Thread.currentThread() != this.caller) {
+			try (CallContexts.Scope scope = enterContext()) {
+				return proceedHere();
+			}
+		}
+		return proceedHere();
+	}
+
+	/**
+	 * Put the caller's context (see {@link CallContexts}) in place on this thread, around
+	 * user code run for this call on another thread: a cleanup or fallback method, a
+	 * delayed subscription. {@link #proceed()} does it itself. <pre class="code">
+	 * try (CallContexts.Scope scope = call.enterContext()) {
+	 *     cleanup.invoke(...);
+	 * }
+	 * </pre>
+	 * @return the scope to close afterwards; {@link CallContexts#NONE} (nothing to undo)
+	 * on the caller's own thread or when nothing was captured
+	 */
+	public CallContexts.Scope enterContext() {
+		Object context = this.context;
+		if (context == null || Thread.currentThread() == this.caller) {
+			return CallContexts.NONE;
+		}
+		return CallContexts.restore(context);
+	}
+
+	private @Nullable Object proceedHere() throws Throwable {
 		ProxyMethodInvocation pristine = this.pristine;
 		if (pristine == null) {
 			return this.invocation.proceed();

@@ -25,6 +25,14 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * {@link Deadline#expire()} runs on the timer thread, so it must only flip state and hand
  * any real work (cleanup methods, completing futures) to an executor.
+ *
+ * <p>
+ * Shutdown has two steps. {@link #shutdown} (the context begins to close) offers every
+ * deadline {@link Deadline#shutdown(boolean) shutdown(false)}: a call that only waits (an
+ * asynchronous call's stage) ends at once, a call running on its caller's thread keeps
+ * its deadline. {@link #stop} (the context is destroyed) offers every remaining deadline
+ * {@code shutdown(true)} and stops the thread. A deadline scheduled after either step is
+ * offered the same at once, so none is left on a stack nobody drains.
  */
 public final class DeadlineTimer {
 
@@ -51,7 +59,17 @@ public final class DeadlineTimer {
 
 	private volatile long sleepUntil;
 
-	private volatile boolean stopped;
+	private static final int RUNNING = 0;
+
+	private static final int SHUTTING_DOWN = 1;
+
+	private static final int STOPPED = 2;
+
+	/** {@link #RUNNING}, {@link #SHUTTING_DOWN} or {@link #STOPPED}. */
+	private volatile int phase;
+
+	/** The phase the timer thread has applied to the deadlines it watches. */
+	private int appliedPhase;
 
 	private final Thread thread;
 
@@ -79,6 +97,10 @@ public final class DeadlineTimer {
 	 * @param delayNanos the time from now until it is due
 	 */
 	public void schedule(Deadline deadline, long delayNanos) {
+		if (this.phase == STOPPED) {
+			deadline.shutdown(true);
+			return;
+		}
 		long now = System.nanoTime();
 		long due = now + Math.min(Math.max(delayNanos, 0), MAX_DELAY_NANOS);
 		deadline.dueNanos = due;
@@ -97,13 +119,44 @@ public final class DeadlineTimer {
 		if (this.sleeping && (due - this.sleepUntil < 0 || this.sleepUntil - now > LINGER_NANOS)) {
 			LockSupport.unpark(this.thread);
 		}
+		// Dekker with shutdown()/stop(): we pushed, then read the phase; they set the
+		// phase, then the timer thread drains. Offering it twice is harmless.
+		int phase = this.phase;
+		if (phase != RUNNING) {
+			deadline.shutdown(phase == STOPPED);
+		}
 	}
 
 	/**
-	 * Stop the timer thread; deadlines not yet due never expire.
+	 * The context begins to close: every deadline is offered
+	 * {@link Deadline#shutdown(boolean) shutdown(false)}, on the timer thread, promptly.
+	 * @param owner the scheduler, for the record
+	 */
+	void shutdown(AsyncUtilsScheduler owner) {
+		if (this.phase == RUNNING) {
+			this.phase = SHUTTING_DOWN;
+		}
+		LockSupport.unpark(this.thread);
+	}
+
+	/**
+	 * Stop the timer thread: every deadline it still watches, and every one scheduled
+	 * from now on, is offered {@link Deadline#shutdown(boolean) shutdown(true)}.
+	 * @param owner the scheduler, for the record
+	 * @throws InterruptedException if interrupted while waiting for the thread to end
+	 */
+	void stop(AsyncUtilsScheduler owner) throws InterruptedException {
+		stop();
+		this.thread.join(TimeUnit.SECONDS.toMillis(5));
+	}
+
+	/**
+	 * Stop the timer thread, without waiting for it: every deadline it still watches, and
+	 * every one scheduled from now on, is offered {@link Deadline#shutdown(boolean)
+	 * shutdown(true)}.
 	 */
 	public void stop() {
-		this.stopped = true;
+		this.phase = STOPPED;
 		LockSupport.unpark(this.thread);
 	}
 
@@ -116,9 +169,19 @@ public final class DeadlineTimer {
 	}
 
 	private void run() {
-		while (!this.stopped) {
+		while (true) {
 			long now = System.nanoTime();
 			boolean drained = drain(now);
+			int phase = this.phase;
+			if (phase != this.appliedPhase) {
+				applyShutdown(phase == STOPPED);
+				this.appliedPhase = phase;
+				if (phase == STOPPED) {
+					// a deadline pushed during the last drain offers itself
+					drain(now);
+					return;
+				}
+			}
 			expireDue(now);
 			long wake;
 			Deadline next = this.watched.peek();
@@ -128,13 +191,35 @@ public final class DeadlineTimer {
 			}
 			this.sleepUntil = wake;
 			this.sleeping = true;
-			if (!hasIncoming() && !this.stopped) {
+			if (!hasIncoming() && this.phase == this.appliedPhase) {
 				long nanos = wake - System.nanoTime();
 				if (nanos > 0) {
 					LockSupport.parkNanos(this, nanos);
 				}
 			}
 			this.sleeping = false;
+		}
+	}
+
+	private void applyShutdown(boolean stopping) {
+		for (Deadline deadline : this.watched.toArray(new Deadline[0])) {
+			if (!deadline.isFinished()) {
+				offer(deadline, stopping);
+			}
+		}
+		this.watched.removeIf(Deadline::isFinished);
+		if (stopping) {
+			this.watched.clear();
+		}
+	}
+
+	private static void offer(Deadline deadline, boolean stopping) {
+		try {
+			deadline.shutdown(stopping);
+		}
+		catch (Throwable ex) {
+			Thread currentThread = Thread.currentThread();
+			currentThread.getUncaughtExceptionHandler().uncaughtException(currentThread, ex);
 		}
 	}
 
@@ -168,7 +253,13 @@ public final class DeadlineTimer {
 			Deadline next = deadline.next;
 			deadline.next = null;
 			if (!deadline.isFinished()) {
-				if (deadline.dueNanos - now <= 0) {
+				if (this.appliedPhase != RUNNING) {
+					offer(deadline, this.appliedPhase == STOPPED);
+				}
+				if (deadline.isFinished()) {
+					// ended by the shutdown
+				}
+				else if (deadline.dueNanos - now <= 0) {
 					expire(deadline);
 				}
 				else {
@@ -229,6 +320,19 @@ public final class DeadlineTimer {
 		 * slow work to an executor.
 		 */
 		protected abstract void expire();
+
+		/**
+		 * The application is shutting down. With {@code stopping == false} (the context
+		 * begins to close) a deadline whose call only waits, such as an asynchronous
+		 * call's stage, ends that call at once with
+		 * {@link AsyncUtilsScheduler#shuttingDown()}; a call running on its caller's
+		 * thread may keep its deadline. With {@code stopping == true} (the timer stops)
+		 * every call still watched must end now. May be called several times and from any
+		 * thread (the timer thread, or a caller scheduling after shutdown began): must be
+		 * idempotent, quick, and must not throw.
+		 * @param stopping whether the timer stops
+		 */
+		protected abstract void shutdown(boolean stopping);
 
 	}
 

@@ -36,6 +36,8 @@ public final class MethodContext {
 	 */
 	private final @Nullable String guardName;
 
+	private boolean runsUserCodeElsewhere;
+
 	MethodContext(String beanName, Class<?> beanClass, Method method, ReturnKind returnKind,
 			@Nullable StringValueResolver placeholders, AsyncUtilsScheduler scheduler,
 			BiConsumer<String, String> instanceListener) {
@@ -110,6 +112,19 @@ public final class MethodContext {
 	 */
 	public AsyncUtilsScheduler asyncUtilsScheduler() {
 		return this.scheduler;
+	}
+
+	/**
+	 * Note that this method's chain may run user code on another thread than the caller's
+	 * (a cleanup method of a plain method, say): its calls then capture the caller's
+	 * context (see {@link CallContexts}). Calls of asynchronous methods always do.
+	 */
+	public void runsUserCodeElsewhere() {
+		this.runsUserCodeElsewhere = true;
+	}
+
+	boolean isUserCodeRunElsewhere() {
+		return this.runsUserCodeElsewhere;
 	}
 
 	/**

@@ -13,6 +13,8 @@ public final class MethodPolicy {
 
 	private final Call.CallMode mode;
 
+	private final boolean capturesContext;
+
 	/**
 	 * Whether the interceptor is the last advice of this method's proxy chain, so that
 	 * proceeding with the caller's own invocation again re-runs nothing but the method,
@@ -27,8 +29,24 @@ public final class MethodPolicy {
 	 * @param mode how often and how concurrently the chain re-enters the method
 	 */
 	MethodPolicy(Invoker invoker, Call.CallMode mode) {
+		this(invoker, mode, false);
+	}
+
+	/**
+	 * Create a policy.
+	 * @param invoker the outermost link of the chain
+	 * @param mode how often and how concurrently the chain re-enters the method
+	 * @param capturesContext whether a call captures its caller's context, because the
+	 * chain may run user code on another thread
+	 */
+	MethodPolicy(Invoker invoker, Call.CallMode mode, boolean capturesContext) {
 		this.invoker = invoker;
 		this.mode = mode;
+		this.capturesContext = capturesContext;
+	}
+
+	boolean capturesContext() {
+		return this.capturesContext;
 	}
 
 	/**
@@ -39,7 +57,7 @@ public final class MethodPolicy {
 	 * @throws Throwable what the chain throws, unchanged
 	 */
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-		return this.invoker.invoke(new Call(invocation, callMode()));
+		return this.invoker.invoke(new Call(invocation, callMode(), this.capturesContext));
 	}
 
 	Invoker invoker() {

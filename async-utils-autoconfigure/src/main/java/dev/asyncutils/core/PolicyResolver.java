@@ -176,7 +176,7 @@ final class PolicyResolver {
 		ReturnKind kind = context.returnKind();
 		Call.CallMode mode = kind.isReactive() ? Call.CallMode.CONCURRENT
 				: reinvokes ? Call.CallMode.SEQUENTIAL : Call.CallMode.SINGLE;
-		return new MethodPolicy(chain, mode);
+		return new MethodPolicy(chain, mode, kind != ReturnKind.PLAIN || context.isUserCodeRunElsewhere());
 	}
 
 	private Invoker observe(MethodContext context, List<Found<?>> found, Invoker chain) {

@@ -1,14 +1,19 @@
 package dev.asyncutils.retry;
 
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
 import org.jspecify.annotations.Nullable;
 
+import dev.asyncutils.core.AsyncUtilsScheduler;
 import dev.asyncutils.core.Call;
 import dev.asyncutils.core.Invoker;
 
 /**
  * {@code @Retry} for plain methods: attempts run on the caller's thread, which sleeps
  * between them. An interrupt during a wait stops retrying at once; the caller gets the
- * last failure and the interrupt flag stays set.
+ * last failure and the interrupt flag stays set. When the application shuts down during a
+ * wait, the caller gets {@link RejectedExecutionException} at once.
  */
 final class PlainRetryInvoker implements Invoker {
 
@@ -18,10 +23,13 @@ final class PlainRetryInvoker implements Invoker {
 
 	private final Invoker next;
 
-	PlainRetryInvoker(RetrySettings settings, RetryStats stats, Invoker next) {
+	private final AsyncUtilsScheduler scheduler;
+
+	PlainRetryInvoker(RetrySettings settings, RetryStats stats, Invoker next, AsyncUtilsScheduler scheduler) {
 		this.settings = settings;
 		this.stats = stats;
 		this.next = next;
+		this.scheduler = scheduler;
 	}
 
 	@Override
@@ -44,14 +52,15 @@ final class PlainRetryInvoker implements Invoker {
 				if (Thread.currentThread().isInterrupted()) {
 					throw run.interrupted();
 				}
-				if (delay > 0) {
-					try {
-						Thread.sleep(delay);
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-						throw run.interrupted();
-					}
+				try {
+					this.scheduler.sleep(TimeUnit.MILLISECONDS.toNanos(delay));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw run.interrupted();
+				}
+				catch (RejectedExecutionException ex) {
+					throw run.shutDown(ex);
 				}
 				continue;
 			}

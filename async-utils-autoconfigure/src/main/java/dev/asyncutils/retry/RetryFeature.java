@@ -11,7 +11,6 @@ import dev.asyncutils.core.InstanceCatalog;
 import dev.asyncutils.core.Invoker;
 import dev.asyncutils.core.MethodContext;
 import dev.asyncutils.core.PolicyFeature;
-import dev.asyncutils.core.ReactorSupport;
 import dev.asyncutils.core.Settings;
 import dev.asyncutils.core.Settings.Setting;
 
@@ -76,12 +75,10 @@ public class RetryFeature implements PolicyFeature<Retry> {
 		RetryStats stats = this.instances.obtain(settings.name(), (name) -> new RetryStats());
 		stats.method(method.description(), settings);
 		return switch (method.returnKind()) {
-			case PLAIN -> new PlainRetryInvoker(settings, stats, next);
+			case PLAIN -> new PlainRetryInvoker(settings, stats, next, method.asyncUtilsScheduler());
 			case COMPLETION_STAGE -> new StageRetryInvoker(settings, stats, next, method.scheduler());
-			case MONO ->
-				ReactiveRetry.mono(settings, stats, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
-			case FLUX ->
-				ReactiveRetry.flux(settings, stats, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
+			case MONO -> ReactiveRetry.mono(settings, stats, next, method.asyncUtilsScheduler());
+			case FLUX -> ReactiveRetry.flux(settings, stats, next, method.asyncUtilsScheduler());
 		};
 	}
 

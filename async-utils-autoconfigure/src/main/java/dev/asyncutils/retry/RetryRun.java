@@ -2,6 +2,7 @@ package dev.asyncutils.retry;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
@@ -121,6 +122,21 @@ final class RetryRun {
 			earlier.clear();
 		}
 		return last;
+	}
+
+	/**
+	 * Give up because the application is shutting down while a retry was due.
+	 * @param reason the exception the caller gets, from
+	 * {@link dev.asyncutils.core.AsyncUtilsScheduler#shuttingDown()}
+	 * @return {@code reason}, carrying the failures so far as suppressed exceptions
+	 */
+	Throwable shutDown(RejectedExecutionException reason) {
+		this.stats.gaveUp(this.attempts, false, reason);
+		if (logger.isDebugEnabled()) {
+			logger.debug("async-utils: retry '" + this.settings.name() + "' stops: the application is shutting down");
+		}
+		Failures.suppress(reason, finalFailure());
+		return reason;
 	}
 
 	/**

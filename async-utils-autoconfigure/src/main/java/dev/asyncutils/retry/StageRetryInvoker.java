@@ -8,8 +8,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import org.jspecify.annotations.Nullable;
 
+import dev.asyncutils.core.AsyncUtilsScheduler;
 import dev.asyncutils.core.Call;
 import dev.asyncutils.core.Failures;
 import dev.asyncutils.core.Invoker;
@@ -17,8 +20,12 @@ import dev.asyncutils.core.Stages;
 
 /**
  * {@code @Retry} for {@code CompletionStage} methods: when an attempt's stage fails (or
- * the method throws), the method is invoked again after a scheduled delay. No thread
- * waits. Cancelling the returned future cancels the attempt in flight and stops retrying.
+ * the method throws), the method is invoked again after a scheduled delay, on a worker
+ * (see {@link dev.asyncutils.core.AsyncUtilsScheduler}). No thread waits, and no attempt
+ * recurses on the stack of the previous one: attempts without a delay that fail at once
+ * run in a loop. Cancelling the returned future cancels the attempt in flight and stops
+ * retrying. When the application shuts down during a delay, the future fails at once with
+ * {@link RejectedExecutionException}.
  */
 final class StageRetryInvoker implements Invoker {
 
@@ -48,14 +55,21 @@ final class StageRetryInvoker implements Invoker {
 		}
 		Attempts attempts = new Attempts(call, start);
 		attempts.result.whenComplete(attempts::onResultDone);
+		attempts.due.set(1);
 		attempts.watch(first);
+		if (attempts.due.decrementAndGet() != 0) {
+			// the first attempt failed at once and the next one is due at once
+			attempts.due.set(0);
+			attempts.attemptNow();
+		}
 		return attempts.result;
 	}
 
 	/**
 	 * The attempts of one call; runs each attempt and reacts to its outcome.
 	 */
-	private final class Attempts implements Runnable, BiConsumer<@Nullable Object, @Nullable Throwable> {
+	private final class Attempts
+			implements AsyncUtilsScheduler.Abortable, BiConsumer<@Nullable Object, @Nullable Throwable> {
 
 		final CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
 
@@ -69,17 +83,45 @@ final class StageRetryInvoker implements Invoker {
 
 		private volatile @Nullable Future<?> pendingDelay;
 
+		/**
+		 * Attempts due at once and not yet started: the first of them loops, the others
+		 * only count (a trampoline instead of recursion).
+		 */
+		private final AtomicInteger due = new AtomicInteger();
+
 		Attempts(Call call, long start) {
 			this.call = call;
 			this.start = start;
 		}
 
+		/** A delay is over: the next attempt, on a worker. */
 		@Override
 		public void run() {
-			if (this.result.isDone()) {
+			attemptNow();
+		}
+
+		@Override
+		public void abort(RejectedExecutionException reason) {
+			RetryRun run = this.run;
+			this.result.completeExceptionally((run != null) ? run.shutDown(reason) : reason);
+		}
+
+		/**
+		 * Start the next attempt; if called again by that attempt (its stage failed at
+		 * once and the next is due at once), the loop here starts that one too.
+		 */
+		private void attemptNow() {
+			if (this.due.getAndIncrement() != 0) {
 				return;
 			}
-			watch(Stages.invoke(StageRetryInvoker.this.next, this.call));
+			do {
+				if (this.result.isDone()) {
+					this.due.set(0);
+					return;
+				}
+				watch(Stages.invoke(StageRetryInvoker.this.next, this.call));
+			}
+			while (this.due.decrementAndGet() != 0);
 		}
 
 		void watch(CompletionStage<@Nullable Object> stage) {
@@ -118,16 +160,14 @@ final class StageRetryInvoker implements Invoker {
 				this.result.completeExceptionally(run.finalFailure());
 			}
 			else if (delay == 0) {
-				run();
+				attemptNow();
 			}
 			else {
 				try {
 					this.pendingDelay = StageRetryInvoker.this.scheduler.schedule(this, delay, TimeUnit.MILLISECONDS);
 				}
 				catch (RejectedExecutionException ex) {
-					Throwable last = run.finalFailure();
-					Failures.suppress(last, ex);
-					this.result.completeExceptionally(last);
+					this.result.completeExceptionally(run.shutDown(ex));
 				}
 			}
 		}

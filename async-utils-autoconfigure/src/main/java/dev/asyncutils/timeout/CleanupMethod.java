@@ -12,11 +12,13 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.util.ReflectionUtils;
 
 import dev.asyncutils.core.Call;
+import dev.asyncutils.core.CallContexts;
 import dev.asyncutils.core.MethodContext;
 
 /**
  * The {@code cleanup} method of a {@code @Timeout}, resolved once at startup: a method of
- * the bean (any visibility) with the guarded method's parameters, or with none.
+ * the bean (any visibility) with the guarded method's parameters, or with none. It runs
+ * on a worker, with the caller's context in place (see {@link CallContexts}).
  */
 public final class CleanupMethod {
 
@@ -65,7 +67,7 @@ public final class CleanupMethod {
 	 * @param call the call whose deadline passed
 	 */
 	void run(Call call) {
-		try {
+		try (CallContexts.Scope scope = call.enterContext()) {
 			this.method.invoke(call.target(), this.passArguments ? call.arguments() : new Object[0]);
 		}
 		catch (InvocationTargetException ex) {

@@ -8,16 +8,23 @@ import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.TimeoutExceededException;
+import dev.asyncutils.core.AsyncUtilsScheduler;
 import dev.asyncutils.core.Call;
 import dev.asyncutils.core.DeadlineTimer;
 import dev.asyncutils.core.Invoker;
 
 /**
  * {@code @Timeout} for plain methods: the method runs on the caller's thread; at the
- * deadline the timer interrupts that thread and the cleanup method runs on the scheduler.
- * Once the method returns or throws, a caller whose deadline passed gets
- * {@link TimeoutExceededException} (whatever the method did with the interrupt), and the
- * interrupt flag is cleared, so no interrupt leaks to the thread's next task.
+ * deadline the timer interrupts that thread and the cleanup method runs on a worker (see
+ * {@link dev.asyncutils.core.AsyncUtilsScheduler}). Once the method returns or throws, a
+ * caller whose deadline passed gets {@link TimeoutExceededException} (whatever the method
+ * did with the interrupt), and our interrupt is cleared, so none leaks to the thread's
+ * next task. An interrupt that is not ours survives: one already pending when our
+ * deadline passed, and one from an enclosing {@code @Timeout} on the same thread (see
+ * {@link Interrupts}). A call still running when the scheduler is destroyed is
+ * interrupted the same way and its caller gets
+ * {@link java.util.concurrent.RejectedExecutionException}; a call after that is refused
+ * without running.
  *
  * <p>
  * A call that finishes in time costs one small deadline object, one clock read and two
@@ -55,11 +62,18 @@ final class PlainTimeoutInvoker implements Invoker {
 		this.timer.schedule(deadline, this.timeoutNanos);
 		Object result = null;
 		Throwable failure = null;
-		try {
-			result = this.next.invoke(call);
+		if (deadline.isFinished()) {
+			// refused at once: the timer stopped (or the deadline passed before the
+			// start)
+			failure = NOT_STARTED;
 		}
-		catch (Throwable ex) {
-			failure = ex;
+		else {
+			try {
+				result = this.next.invoke(call);
+			}
+			catch (Throwable ex) {
+				failure = ex;
+			}
 		}
 		if (deadline.finishInTime()) {
 			this.stats.completed();
@@ -69,14 +83,28 @@ final class PlainTimeoutInvoker implements Invoker {
 			return result;
 		}
 		deadline.awaitInterruptDelivered();
-		Thread.interrupted();
+		Interrupts.acknowledge(deadline.thread, deadline.foreignInterrupt);
+		if (deadline.aborted) {
+			RejectedExecutionException shuttingDown = AsyncUtilsScheduler.shuttingDown();
+			if (failure != null && failure != NOT_STARTED) {
+				shuttingDown.addSuppressed(failure);
+			}
+			throw shuttingDown;
+		}
 		this.stats.timedOut(this.settings);
 		TimeoutExceededException exceeded = this.settings.exceeded();
-		if (failure != null) {
+		if (failure != null && failure != NOT_STARTED) {
 			exceeded.addSuppressed(failure);
 		}
 		throw exceeded;
 	}
+
+	/** Stands for "the method was not invoked": never thrown. */
+	private static final Throwable NOT_STARTED = new Throwable("not started") {
+
+		private static final long serialVersionUID = 1L;
+
+	};
 
 	/**
 	 * The deadline of one call. The caller and the timer race to move it out of
@@ -103,7 +131,13 @@ final class PlainTimeoutInvoker implements Invoker {
 			}
 		}
 
-		private final Thread thread;
+		final Thread thread;
+
+		/** Whether the thread was already interrupted when our deadline passed. */
+		boolean foreignInterrupt;
+
+		/** Whether the call was ended by the shutdown rather than by its deadline. */
+		boolean aborted;
 
 		/**
 		 * The call, for the cleanup method, until it finishes in time: not kept alive by
@@ -126,26 +160,36 @@ final class PlainTimeoutInvoker implements Invoker {
 
 		@Override
 		protected void expire() {
+			end(false);
+		}
+
+		/**
+		 * A plain call runs on its caller's thread: it keeps its deadline while the
+		 * context closes, and is ended only when the timer stops.
+		 */
+		@Override
+		protected void shutdown(boolean stopping) {
+			if (stopping) {
+				end(true);
+			}
+		}
+
+		private void end(boolean abort) {
 			if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
 				try {
-					this.thread.interrupt();
+					this.aborted = abort;
+					this.foreignInterrupt = Interrupts.deliver(this.thread);
 				}
 				finally {
 					this.state = INTERRUPTED;
 				}
-				if (PlainTimeoutInvoker.this.settings.cleanup() != null) {
-					try {
-						PlainTimeoutInvoker.this.cleanupExecutor.execute(this);
-					}
-					catch (RejectedExecutionException ex) {
-						// shutting down: clean up here rather than not at all
-						run();
-					}
+				if (PlainTimeoutInvoker.this.settings.cleanup() != null && this.thread != Thread.currentThread()) {
+					PlainTimeoutInvoker.this.cleanupExecutor.execute(this);
 				}
 			}
 		}
 
-		/** Runs the cleanup method, on the scheduler, after the deadline passed. */
+		/** Runs the cleanup method, on a worker, after the deadline passed. */
 		@Override
 		public void run() {
 			CleanupMethod cleanup = PlainTimeoutInvoker.this.settings.cleanup();

@@ -5,11 +5,11 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.asyncutils.core.AsyncUtilsScheduler;
 import dev.asyncutils.core.Call;
 import dev.asyncutils.core.DeadlineTimer;
 import dev.asyncutils.core.Failures;
@@ -70,15 +70,23 @@ final class StageTimeoutInvoker implements Invoker {
 	private final class Deadline extends DeadlineTimer.Deadline
 			implements Runnable, BiConsumer<@Nullable Object, @Nullable Throwable> {
 
-		private static final VarHandle DECIDED;
+		private static final int PENDING = 0;
 
-		private static final VarHandle TIMED_OUT;
+		private static final int COMPLETED = 1;
+
+		private static final int EXPIRED = 2;
+
+		private static final int ABORTED = 3;
+
+		private static final VarHandle VERDICT;
+
+		private static final VarHandle ENDED;
 
 		static {
 			try {
 				MethodHandles.Lookup lookup = MethodHandles.lookup();
-				DECIDED = lookup.findVarHandle(Deadline.class, "decided", boolean.class);
-				TIMED_OUT = lookup.findVarHandle(Deadline.class, "timedOut", boolean.class);
+				VERDICT = lookup.findVarHandle(Deadline.class, "verdict", int.class);
+				ENDED = lookup.findVarHandle(Deadline.class, "ended", boolean.class);
 			}
 			catch (ReflectiveOperationException ex) {
 				throw new ExceptionInInitializerError(ex);
@@ -87,16 +95,19 @@ final class StageTimeoutInvoker implements Invoker {
 
 		private final @Nullable Call call;
 
-		/** Set once, by whichever comes first: the deadline or the inner completion. */
-		@SuppressWarnings("unused")
-		private volatile boolean decided;
-
 		/**
-		 * Claimed by whoever times the call out: the timer, or {@link #watch} when the
-		 * deadline passed before the method returned its stage.
+		 * Set once, by whichever comes first: the inner completion ({@link #COMPLETED}),
+		 * the deadline ({@link #EXPIRED}) or the shutdown ({@link #ABORTED}).
 		 */
 		@SuppressWarnings("unused")
-		private volatile boolean timedOut;
+		private volatile int verdict;
+
+		/**
+		 * Claimed by whoever ends the call for the deadline or the shutdown: a worker, or
+		 * {@link #watch} when the verdict came before the method returned its stage.
+		 */
+		@SuppressWarnings("unused")
+		private volatile boolean ended;
 
 		private volatile @Nullable CompletableFuture<@Nullable Object> result;
 
@@ -107,7 +118,7 @@ final class StageTimeoutInvoker implements Invoker {
 		}
 
 		boolean decide() {
-			return DECIDED.compareAndSet(this, false, true);
+			return VERDICT.compareAndSet(this, PENDING, COMPLETED);
 		}
 
 		CompletableFuture<@Nullable Object> watch(CompletionStage<@Nullable Object> inner) {
@@ -123,9 +134,11 @@ final class StageTimeoutInvoker implements Invoker {
 					Stages.cancel(this.inner);
 				}
 			});
-			if (this.decided) {
-				// the deadline passed while the method was still returning its stage
-				timeOut();
+			if (this.verdict != PENDING) {
+				// the deadline passed (or the shutdown came) while the method was still
+				// returning its stage: end the call on a worker all the same, so that the
+				// cleanup method and the caller's dependent stages never run here
+				StageTimeoutInvoker.this.executor.execute(this);
 			}
 			else {
 				inner.whenComplete(this);
@@ -135,44 +148,53 @@ final class StageTimeoutInvoker implements Invoker {
 
 		@Override
 		protected boolean isFinished() {
-			return this.decided;
+			return this.verdict != PENDING;
 		}
 
 		@Override
 		protected void expire() {
-			if (!decide()) {
+			decideEnd(EXPIRED);
+		}
+
+		/** An asynchronous call only waits: it ends at once, whatever the phase. */
+		@Override
+		protected void shutdown(boolean stopping) {
+			decideEnd(ABORTED);
+		}
+
+		private void decideEnd(int verdict) {
+			if (!VERDICT.compareAndSet(this, PENDING, verdict)) {
 				return;
 			}
 			if (this.result == null) {
-				// still returning its stage: watch() times the call out, unless it set
-				// the result just now and missed the decision, hence timeOut()'s claim
+				// still returning its stage: watch() ends the call, unless it set the
+				// result just now and missed the verdict, hence end()'s claim
 				return;
 			}
-			try {
-				StageTimeoutInvoker.this.executor.execute(this);
-			}
-			catch (RejectedExecutionException ex) {
-				run();
-			}
+			StageTimeoutInvoker.this.executor.execute(this);
 		}
 
-		/** Times the call out, on the scheduler (never on the timer thread). */
+		/** Ends the call for the deadline or the shutdown, on a worker. */
 		@Override
 		public void run() {
-			timeOut();
+			end();
 		}
 
-		private void timeOut() {
-			if (!TIMED_OUT.compareAndSet(this, false, true)) {
+		private void end() {
+			if (!ENDED.compareAndSet(this, false, true)) {
 				return;
 			}
-			StageTimeoutInvoker.this.stats.timedOut(StageTimeoutInvoker.this.settings);
+			boolean aborted = this.verdict == ABORTED;
+			if (!aborted) {
+				StageTimeoutInvoker.this.stats.timedOut(StageTimeoutInvoker.this.settings);
+			}
 			// cancel first, so that whatever the inner call held (a slot, a permit) is
-			// back before the caller sees the timeout
+			// back before the caller sees the outcome
 			Stages.cancel(this.inner);
 			TimeoutSettings settings = StageTimeoutInvoker.this.settings;
 			CompletableFuture<@Nullable Object> result = this.result;
-			if (result != null && result.completeExceptionally(settings.exceeded())) {
+			if (result != null && result
+				.completeExceptionally(aborted ? AsyncUtilsScheduler.shuttingDown() : settings.exceeded())) {
 				CleanupMethod cleanup = settings.cleanup();
 				Call call = this.call;
 				if (cleanup != null && call != null) {

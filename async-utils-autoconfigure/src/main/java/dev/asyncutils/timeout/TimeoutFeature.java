@@ -8,7 +8,6 @@ import dev.asyncutils.core.InstanceCatalog;
 import dev.asyncutils.core.Invoker;
 import dev.asyncutils.core.MethodContext;
 import dev.asyncutils.core.PolicyFeature;
-import dev.asyncutils.core.ReactorSupport;
 import dev.asyncutils.core.Settings;
 import dev.asyncutils.core.Settings.Setting;
 
@@ -57,15 +56,16 @@ public class TimeoutFeature implements PolicyFeature<Timeout> {
 		TimeoutSettings settings = resolve(method, annotation);
 		TimeoutStats stats = this.instances.obtain(settings.name(), (name) -> new TimeoutStats());
 		stats.method(method.description(), settings);
+		if (settings.cleanup() != null) {
+			method.runsUserCodeElsewhere();
+		}
 		return switch (method.returnKind()) {
 			case PLAIN -> new PlainTimeoutInvoker(settings, stats, next, method.asyncUtilsScheduler().timer(),
 					method.scheduler());
 			case COMPLETION_STAGE -> new StageTimeoutInvoker(settings, stats, next,
 					method.asyncUtilsScheduler().timer(), method.scheduler());
-			case MONO ->
-				ReactiveTimeout.mono(settings, stats, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
-			case FLUX ->
-				ReactiveTimeout.flux(settings, stats, next, ReactorSupport.scheduler(method.asyncUtilsScheduler()));
+			case MONO -> ReactiveTimeout.mono(settings, stats, next, method.asyncUtilsScheduler());
+			case FLUX -> ReactiveTimeout.flux(settings, stats, next, method.asyncUtilsScheduler());
 		};
 	}
 

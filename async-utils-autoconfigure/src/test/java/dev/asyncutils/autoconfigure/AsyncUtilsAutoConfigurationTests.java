@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -233,32 +232,32 @@ class AsyncUtilsAutoConfigurationTests {
 	void schedulerThreadsAreBound() {
 		this.runner.withPropertyValues("async-utils.scheduler-threads=3").run((context) -> {
 			AsyncUtilsScheduler scheduler = context.getBean(AsyncUtilsScheduler.class);
-			assertThat(((ScheduledThreadPoolExecutor) scheduler.executor()).getCorePoolSize()).isEqualTo(3);
+			assertThat(scheduler.threads()).isEqualTo(3);
 		});
 	}
 
 	@Test
-	void retryOfCompletableFutureRunsOnANamedDaemonSchedulerThread() {
+	void retryOfCompletableFutureRunsOnANamedDaemonWorkerThread() {
 		this.runner.run((context) -> {
 			Guarded guarded = context.getBean(Guarded.class);
 			assertThat(guarded.asyncRetry().get(5, TimeUnit.SECONDS)).isEqualTo("ok");
 			Counts counts = context.getBean(Counts.class);
 			assertThat(counts.threads.get("asyncRetry-1")).isSameAs(Thread.currentThread());
 			Thread retryThread = counts.threads.get("asyncRetry-2");
-			assertThat(retryThread.getName()).matches("async-utils-scheduler-\\d+");
+			assertThat(retryThread.getName()).matches("async-utils-worker-\\d+");
 			assertThat(retryThread.isDaemon()).isTrue();
 		});
 	}
 
 	@Test
-	void cleanupRunsOnANamedDaemonSchedulerThread() {
+	void cleanupRunsOnANamedDaemonWorkerThread() {
 		this.runner.run((context) -> {
 			Guarded guarded = context.getBean(Guarded.class);
 			CompletableFuture<String> future = guarded.neverCompletes();
 			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> future.get(5, TimeUnit.SECONDS))
 				.withCauseInstanceOf(TimeoutExceededException.class);
 			Thread cleanupThread = context.getBean(Counts.class).cleanupThread.get(5, TimeUnit.SECONDS);
-			assertThat(cleanupThread.getName()).matches("async-utils-scheduler-\\d+");
+			assertThat(cleanupThread.getName()).matches("async-utils-worker-\\d+");
 			assertThat(cleanupThread.isDaemon()).isTrue();
 		});
 	}

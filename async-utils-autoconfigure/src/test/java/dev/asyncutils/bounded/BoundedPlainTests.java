@@ -10,14 +10,11 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import dev.asyncutils.BoundedRejectedException;
 import dev.asyncutils.annotation.Bounded;
-import dev.asyncutils.autoconfigure.AsyncUtilsAutoConfiguration;
+import dev.asyncutils.core.TestContexts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -28,9 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class BoundedPlainTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(AsyncUtilsAutoConfiguration.class))
-		.withUserConfiguration(Config.class);
+	private final ApplicationContextRunner runner = TestContexts.withBeans(Tracker.class, Plain.class);
 
 	@Test
 	void maxObservedConcurrencyEqualsTheLimitUnderContention() {
@@ -156,21 +151,6 @@ class BoundedPlainTests {
 			holder.join(10_000);
 			assertThat(limiter.availableSlots()).isEqualTo(1);
 		});
-	}
-
-	@Configuration
-	static class Config {
-
-		@Bean
-		Tracker tracker() {
-			return new Tracker();
-		}
-
-		@Bean
-		Plain plain(Tracker tracker) {
-			return new Plain(tracker);
-		}
-
 	}
 
 	/**

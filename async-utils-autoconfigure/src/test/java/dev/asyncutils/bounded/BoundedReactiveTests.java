@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,14 +16,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import dev.asyncutils.BoundedRejectedException;
 import dev.asyncutils.annotation.Bounded;
-import dev.asyncutils.autoconfigure.AsyncUtilsAutoConfiguration;
+import dev.asyncutils.core.TestContexts;
 import dev.asyncutils.core.AsyncUtilsScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,9 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BoundedReactiveTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(AsyncUtilsAutoConfiguration.class))
-		.withUserConfiguration(Config.class);
+	private final ApplicationContextRunner runner = TestContexts.withBeans(Reactive.class);
 
 	@Test
 	void monoHoldsItsSlotFromSubscribeUntilTerminateOrCancel() {
@@ -222,20 +216,18 @@ class BoundedReactiveTests {
 	void grantedMonoLeavesNoMaxWaitTimerBehind() {
 		this.runner.run((context) -> {
 			Reactive reactive = context.getBean(Reactive.class);
-			ScheduledThreadPoolExecutor scheduler = (ScheduledThreadPoolExecutor) context
-				.getBean(AsyncUtilsScheduler.class)
-				.executor();
+			AsyncUtilsScheduler scheduler = context.getBean(AsyncUtilsScheduler.class);
 			Sinks.One<String> sink1 = Sinks.one();
 			Sinks.One<String> sink2 = Sinks.one();
 			reactive.hourly(sink1).subscribe();
 			List<String> values = new CopyOnWriteArrayList<>();
 			reactive.hourly(sink2).subscribe(values::add);
-			assertThat(scheduler.getQueue()).hasSize(1);
+			assertThat(scheduler.scheduledCount()).isEqualTo(1);
 			sink1.tryEmitValue("one").orThrow();
 			Awaits.until("second invoked", () -> reactive.invocations() == 2);
 			// the hour-long max-wait timer of the granted subscription must not linger
 			// (it would keep the whole subscription reachable for an hour)
-			Awaits.until("no timer left", () -> scheduler.getQueue().isEmpty());
+			Awaits.until("no timer left", () -> scheduler.scheduledCount() == 0);
 			sink2.tryEmitValue("two").orThrow();
 			assertThat(values).containsExactly("two");
 		});
@@ -245,15 +237,13 @@ class BoundedReactiveTests {
 	void cancelledWaitingMonoLeavesNoMaxWaitTimerBehind() {
 		this.runner.run((context) -> {
 			Reactive reactive = context.getBean(Reactive.class);
-			ScheduledThreadPoolExecutor scheduler = (ScheduledThreadPoolExecutor) context
-				.getBean(AsyncUtilsScheduler.class)
-				.executor();
+			AsyncUtilsScheduler scheduler = context.getBean(AsyncUtilsScheduler.class);
 			Sinks.One<String> sink1 = Sinks.one();
 			reactive.hourly(sink1).subscribe();
 			Disposable second = reactive.hourly(Sinks.one()).subscribe();
-			assertThat(scheduler.getQueue()).hasSize(1);
+			assertThat(scheduler.scheduledCount()).isEqualTo(1);
 			second.dispose();
-			Awaits.until("no timer left", () -> scheduler.getQueue().isEmpty());
+			Awaits.until("no timer left", () -> scheduler.scheduledCount() == 0);
 			sink1.tryEmitValue("one").orThrow();
 			assertThat(context.getBean(BoundedRegistry.class).get("Reactive.hourly").availableSlots()).isEqualTo(1);
 		});
@@ -278,16 +268,6 @@ class BoundedReactiveTests {
 			assertThat(reactive.invocations()).isEqualTo(2);
 			assertThat(limiter.availableSlots()).isEqualTo(1);
 		});
-	}
-
-	@Configuration
-	static class Config {
-
-		@Bean
-		Reactive reactive() {
-			return new Reactive();
-		}
-
 	}
 
 	static class Reactive {

@@ -12,20 +12,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import dev.asyncutils.BoundedRejectedException;
 import dev.asyncutils.annotation.Bounded;
-import dev.asyncutils.autoconfigure.AsyncUtilsAutoConfiguration;
+import dev.asyncutils.core.TestContexts;
 import dev.asyncutils.core.AsyncUtilsScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,9 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  */
 class BoundedStageTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(AsyncUtilsAutoConfiguration.class))
-		.withUserConfiguration(Config.class);
+	private final ApplicationContextRunner runner = TestContexts.withBeans(Async.class);
 
 	@Test
 	void tenThousandCallersWaitWithoutThreadsAndDrainInOrder() {
@@ -197,38 +191,41 @@ class BoundedStageTests {
 
 	@Test
 	void cancellingAfterTheGrantButBeforeTheStartGivesTheSlotBack() {
-		this.runner.withPropertyValues("async-utils.scheduler-threads=1").run((context) -> {
-			Async async = context.getBean(Async.class);
-			BoundedLimiter limiter = context.getBean(BoundedRegistry.class).get("narrow");
-			CompletableFuture<Integer> first = async.narrow(1);
-			CompletableFuture<Integer> second = async.narrow(2);
-			// occupy the only scheduler thread: a granted waiter cannot start
-			CountDownLatch busy = new CountDownLatch(1);
-			CountDownLatch unblock = new CountDownLatch(1);
-			Future<?> blocker = context.getBean(AsyncUtilsScheduler.class).executor().submit(() -> {
-				busy.countDown();
-				unblock.await();
-				return null;
+		// one worker thread: granted waiters start on workers, not on scheduler threads
+		java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor();
+		this.runner.withBean("applicationTaskExecutor", java.util.concurrent.Executor.class, () -> worker)
+			.run((context) -> {
+				Async async = context.getBean(Async.class);
+				BoundedLimiter limiter = context.getBean(BoundedRegistry.class).get("narrow");
+				CompletableFuture<Integer> first = async.narrow(1);
+				CompletableFuture<Integer> second = async.narrow(2);
+				// occupy the only worker thread: a granted waiter cannot start
+				CountDownLatch busy = new CountDownLatch(1);
+				CountDownLatch unblock = new CountDownLatch(1);
+				Future<?> blocker = context.getBean(AsyncUtilsScheduler.class).executor().submit(() -> {
+					busy.countDown();
+					unblock.await();
+					return null;
+				});
+				assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+				async.finish(1);
+				assertThat(first.get()).isEqualTo(1);
+				// granted: the slot is the second's, though its method has not run
+				assertThat(limiter.waiting()).isZero();
+				assertThat(limiter.active()).isEqualTo(1);
+				assertThat(second.cancel(true)).isTrue();
+				assertThat(limiter.active()).isZero();
+				assertThat(limiter.availableSlots()).isEqualTo(1);
+				unblock.countDown();
+				blocker.get(10, TimeUnit.SECONDS);
+				Awaits.stays("the cancelled call is never invoked", 100, () -> async.startedCount() == 1);
+				assertThat(limiter.availableSlots()).isEqualTo(1);
+				CompletableFuture<Integer> third = async.narrow(3);
+				assertThat(async.started()).containsExactly(1, 3);
+				async.finish(3);
+				assertThat(third.get(10, TimeUnit.SECONDS)).isEqualTo(3);
+				assertThat(limiter.availableSlots()).isEqualTo(1);
 			});
-			assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
-			async.finish(1);
-			assertThat(first.get()).isEqualTo(1);
-			// granted: the slot is the second's, though its method has not run
-			assertThat(limiter.waiting()).isZero();
-			assertThat(limiter.active()).isEqualTo(1);
-			assertThat(second.cancel(true)).isTrue();
-			assertThat(limiter.active()).isZero();
-			assertThat(limiter.availableSlots()).isEqualTo(1);
-			unblock.countDown();
-			blocker.get(10, TimeUnit.SECONDS);
-			Awaits.stays("the cancelled call is never invoked", 100, () -> async.startedCount() == 1);
-			assertThat(limiter.availableSlots()).isEqualTo(1);
-			CompletableFuture<Integer> third = async.narrow(3);
-			assertThat(async.started()).containsExactly(1, 3);
-			async.finish(3);
-			assertThat(third.get(10, TimeUnit.SECONDS)).isEqualTo(3);
-			assertThat(limiter.availableSlots()).isEqualTo(1);
-		});
 	}
 
 	@Test
@@ -281,16 +278,14 @@ class BoundedStageTests {
 	void grantedWaiterLeavesNoMaxWaitTimerBehind() {
 		this.runner.run((context) -> {
 			Async async = context.getBean(Async.class);
-			ScheduledThreadPoolExecutor scheduler = (ScheduledThreadPoolExecutor) context
-				.getBean(AsyncUtilsScheduler.class)
-				.executor();
+			AsyncUtilsScheduler scheduler = context.getBean(AsyncUtilsScheduler.class);
 			async.hourly(1);
 			CompletableFuture<Integer> second = async.hourly(2);
-			assertThat(scheduler.getQueue()).hasSize(1);
+			assertThat(scheduler.scheduledCount()).isEqualTo(1);
 			async.finish(1);
 			Awaits.until("second invoked", () -> async.startedCount() == 2);
 			// the hour-long max-wait timer of the granted waiter must not linger
-			Awaits.until("no timer left", () -> scheduler.getQueue().isEmpty());
+			Awaits.until("no timer left", () -> scheduler.scheduledCount() == 0);
 			async.finish(2);
 			assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(2);
 		});
@@ -339,16 +334,6 @@ class BoundedStageTests {
 			async.finish(1);
 			assertThat(limiter.availableSlots()).isEqualTo(1);
 		});
-	}
-
-	@Configuration
-	static class Config {
-
-		@Bean
-		Async async() {
-			return new Async();
-		}
-
 	}
 
 	static class Async {

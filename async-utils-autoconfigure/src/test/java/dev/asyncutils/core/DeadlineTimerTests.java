@@ -146,6 +146,48 @@ class DeadlineTimerTests {
 		assertThat(this.timer.watchedCount()).isPositive().isLessThanOrEqualTo(3 * batch);
 	}
 
+	@Test
+	void deadlinesScheduledAfterTheTimerStoppedAreEndedAtOnceNotLeftOnAStack() {
+		// issue 11, suspected defect 7: after stop(), deadlines were pushed onto stacks
+		// nobody drains, and their calls waited forever
+		this.timer.stop();
+		Probe probe = new Probe();
+		this.timer.schedule(probe, TimeUnit.HOURS.toNanos(1));
+		assertThat(probe.offers).containsExactly(2);
+		assertThat(probe.isFinished()).isTrue();
+	}
+
+	@Test
+	void closingEndsWaitingDeadlinesAndKeepsRunningOnesUntilStop() throws InterruptedException {
+		Probe waiting = new Probe();
+		waiting.endsWhenClosing = true;
+		Probe running = new Probe();
+		this.timer.schedule(waiting, TimeUnit.HOURS.toNanos(1));
+		this.timer.schedule(running, TimeUnit.HOURS.toNanos(1));
+		this.timer.shutdown(new AsyncUtilsScheduler(1));
+		awaitOffers(waiting, 1);
+		awaitOffers(running, 1);
+		assertThat(waiting.isFinished()).isTrue();
+		assertThat(running.isFinished()).isFalse();
+		Probe late = new Probe();
+		this.timer.schedule(late, TimeUnit.HOURS.toNanos(1));
+		assertThat(late.offers).contains(1);
+		this.timer.stop();
+		awaitOffers(running, 2);
+		assertThat(running.offers).containsExactly(1, 2);
+		assertThat(running.isFinished()).isTrue();
+		assertThat(waiting.offers).containsExactly(1);
+		assertThat(running.expirations.get()).isZero();
+	}
+
+	private static void awaitOffers(Probe probe, int count) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (probe.offers.size() < count && System.nanoTime() < deadline) {
+			Thread.sleep(1);
+		}
+		assertThat(probe.offers).hasSize(count);
+	}
+
 	private static final class Probe extends DeadlineTimer.Deadline {
 
 		final CountDownLatch expired = new CountDownLatch(1);
@@ -173,6 +215,20 @@ class DeadlineTimerTests {
 		@Override
 		protected boolean isFinished() {
 			return this.finished || this.state.get() != 0;
+		}
+
+		/** The shutdown offers received: 1 for "closing", 2 for "stopping". */
+		final java.util.List<Integer> offers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		/** Whether to end the call when the context begins to close, as a stage does. */
+		boolean endsWhenClosing;
+
+		@Override
+		protected void shutdown(boolean stopping) {
+			this.offers.add(stopping ? 2 : 1);
+			if (stopping || this.endsWhenClosing) {
+				this.state.compareAndSet(0, 3);
+			}
 		}
 
 		@Override

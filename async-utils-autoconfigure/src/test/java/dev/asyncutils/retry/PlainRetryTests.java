@@ -11,18 +11,16 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import dev.asyncutils.annotation.Retry;
-import dev.asyncutils.autoconfigure.AsyncUtilsAutoConfiguration;
+import dev.asyncutils.core.TestContexts;
 import dev.asyncutils.retry.RetryTestSupport.AttemptLog;
 import dev.asyncutils.retry.RetryTestSupport.Behavior;
 import dev.asyncutils.retry.RetryTestSupport.CustomError;
 import dev.asyncutils.retry.RetryTestSupport.Thrown;
 
+import static dev.asyncutils.retry.RetryTestSupport.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -33,9 +31,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class PlainRetryTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(AsyncUtilsAutoConfiguration.class))
-		.withUserConfiguration(Config.class);
+	private final ApplicationContextRunner runner = TestContexts.withBeans(AttemptLog.class, Service.class);
 
 	private final Thrown thrown = new Thrown();
 
@@ -411,25 +407,6 @@ class PlainRetryTests {
 				Thread.interrupted();
 			}
 		});
-	}
-
-	private static AttemptLog log(org.springframework.context.ApplicationContext context) {
-		return context.getBean(AttemptLog.class);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Config {
-
-		@Bean
-		AttemptLog attemptLog() {
-			return new AttemptLog();
-		}
-
-		@Bean
-		Service service(AttemptLog log) {
-			return new Service(log);
-		}
-
 	}
 
 	static class Service {

@@ -12,19 +12,16 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.ApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import dev.asyncutils.annotation.Retry;
-import dev.asyncutils.autoconfigure.AsyncUtilsAutoConfiguration;
+import dev.asyncutils.core.TestContexts;
 import dev.asyncutils.retry.RetryTestSupport.AttemptLog;
 import dev.asyncutils.retry.RetryTestSupport.Behavior;
 import dev.asyncutils.retry.RetryTestSupport.CustomError;
 import dev.asyncutils.retry.RetryTestSupport.Thrown;
 
+import static dev.asyncutils.retry.RetryTestSupport.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,9 +34,7 @@ class ReactiveRetryTests {
 
 	private static final Duration VERIFY = Duration.ofSeconds(10);
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(AsyncUtilsAutoConfiguration.class))
-		.withUserConfiguration(Config.class);
+	private final ApplicationContextRunner runner = TestContexts.withBeans(AttemptLog.class, Service.class);
 
 	private final Thrown thrown = new Thrown();
 
@@ -149,7 +144,7 @@ class ReactiveRetryTests {
 	}
 
 	@Test
-	void monoRetriesRunOnSchedulerThreads() {
+	void monoRetriesRunOnWorkerThreads() {
 		this.runner.run((context) -> {
 			Service service = context.getBean(Service.class);
 			StepVerifier.create(service.mono(failingMonos())).expectError().verify(VERIFY);
@@ -157,7 +152,7 @@ class ReactiveRetryTests {
 			assertThat(threads).hasSize(3);
 			assertThat(threads.get(0)).isEqualTo(Thread.currentThread().getName());
 			assertThat(threads.subList(1, 3))
-				.allSatisfy((thread) -> assertThat(thread).startsWith(RetryTestSupport.SCHEDULER_THREAD_PREFIX));
+				.allSatisfy((thread) -> assertThat(thread).startsWith(RetryTestSupport.WORKER_THREAD_PREFIX));
 		});
 	}
 
@@ -401,7 +396,7 @@ class ReactiveRetryTests {
 	}
 
 	@Test
-	void fluxDelaysAreNotShorterThanConfiguredAndRunOnSchedulerThreads() {
+	void fluxDelaysAreNotShorterThanConfiguredAndRunOnWorkerThreads() {
 		this.runner.run((context) -> {
 			Service service = context.getBean(Service.class);
 			StepVerifier.create(service.fluxExponential(failingFluxes())).expectError().verify(VERIFY);
@@ -410,7 +405,7 @@ class ReactiveRetryTests {
 			assertThat(log.gaps().get(0)).isGreaterThanOrEqualTo(Duration.ofMillis(50));
 			assertThat(log.gaps().get(1)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
 			assertThat(log.threads().subList(1, 3))
-				.allSatisfy((thread) -> assertThat(thread).startsWith(RetryTestSupport.SCHEDULER_THREAD_PREFIX));
+				.allSatisfy((thread) -> assertThat(thread).startsWith(RetryTestSupport.WORKER_THREAD_PREFIX));
 		});
 	}
 
@@ -431,25 +426,6 @@ class ReactiveRetryTests {
 
 	private Behavior<Flux<String>> failingFluxes() {
 		return (attempt) -> Flux.error(this.thrown.add(new IllegalStateException("attempt " + attempt)));
-	}
-
-	private static AttemptLog log(ApplicationContext context) {
-		return context.getBean(AttemptLog.class);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Config {
-
-		@Bean
-		AttemptLog attemptLog() {
-			return new AttemptLog();
-		}
-
-		@Bean
-		Service service(AttemptLog log) {
-			return new Service(log);
-		}
-
 	}
 
 	static class Service {

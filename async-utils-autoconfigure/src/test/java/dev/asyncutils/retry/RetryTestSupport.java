@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntFunction;
 
+import org.springframework.context.ApplicationContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -17,9 +19,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class RetryTestSupport {
 
-	static final String SCHEDULER_THREAD_PREFIX = "async-utils-scheduler-";
+	static final String WORKER_THREAD_PREFIX = "async-utils-worker-";
 
 	private RetryTestSupport() {
+	}
+
+	/**
+	 * Return the attempt log of a test context.
+	 * @param context the context
+	 * @return its log
+	 */
+	static AttemptLog log(ApplicationContext context) {
+		return context.getBean(AttemptLog.class);
 	}
 
 	/**

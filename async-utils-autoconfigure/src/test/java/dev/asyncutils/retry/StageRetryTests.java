@@ -13,19 +13,16 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.ApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import dev.asyncutils.annotation.Retry;
-import dev.asyncutils.autoconfigure.AsyncUtilsAutoConfiguration;
+import dev.asyncutils.core.TestContexts;
 import dev.asyncutils.retry.RetryTestSupport.AttemptLog;
 import dev.asyncutils.retry.RetryTestSupport.Behavior;
 import dev.asyncutils.retry.RetryTestSupport.CustomError;
 import dev.asyncutils.retry.RetryTestSupport.Thrown;
 
+import static dev.asyncutils.retry.RetryTestSupport.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
@@ -38,9 +35,7 @@ import static org.awaitility.Awaitility.await;
  */
 class StageRetryTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(AsyncUtilsAutoConfiguration.class))
-		.withUserConfiguration(Config.class);
+	private final ApplicationContextRunner runner = TestContexts.withBeans(AttemptLog.class, Service.class);
 
 	private final Thrown thrown = new Thrown();
 
@@ -268,12 +263,12 @@ class StageRetryTests {
 			List<String> threads = log(context).threads();
 			assertThat(threads.get(0)).isEqualTo(Thread.currentThread().getName());
 			assertThat(threads.subList(1, 3))
-				.allSatisfy((thread) -> assertThat(thread).startsWith(RetryTestSupport.SCHEDULER_THREAD_PREFIX));
+				.allSatisfy((thread) -> assertThat(thread).startsWith(RetryTestSupport.WORKER_THREAD_PREFIX));
 		});
 	}
 
 	@Test
-	void retriedAttemptsAreInvokedOnSchedulerThreads() {
+	void retriedAttemptsAreInvokedOnWorkerThreads() {
 		this.runner.run((context) -> {
 			Service service = context.getBean(Service.class);
 			failureOf(service.fiveAttempts(
@@ -282,7 +277,7 @@ class StageRetryTests {
 			assertThat(threads).hasSize(5);
 			assertThat(threads.get(0)).isEqualTo(Thread.currentThread().getName());
 			assertThat(threads.subList(1, 5))
-				.allSatisfy((thread) -> assertThat(thread).startsWith(RetryTestSupport.SCHEDULER_THREAD_PREFIX));
+				.allSatisfy((thread) -> assertThat(thread).startsWith(RetryTestSupport.WORKER_THREAD_PREFIX));
 		});
 	}
 
@@ -416,25 +411,6 @@ class StageRetryTests {
 		assertThat(failure).as("failure of %s", future).isNotNull();
 		assertThat(future).isCompletedExceptionally();
 		return failure;
-	}
-
-	private static AttemptLog log(ApplicationContext context) {
-		return context.getBean(AttemptLog.class);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Config {
-
-		@Bean
-		AttemptLog attemptLog() {
-			return new AttemptLog();
-		}
-
-		@Bean
-		Service service(AttemptLog log) {
-			return new Service(log);
-		}
-
 	}
 
 	static class Service {

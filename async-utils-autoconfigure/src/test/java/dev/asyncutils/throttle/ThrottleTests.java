@@ -283,7 +283,7 @@ class ThrottleTests {
 			long onCaller = threads.stream().filter(caller::equals).count();
 			assertThat(onCaller).isBetween(1L, (long) startedWhenAllReturned);
 			assertThat(threads.stream().filter((name) -> !name.equals(caller)))
-				.allSatisfy((name) -> assertThat(name).startsWith("async-utils-scheduler-"))
+				.allSatisfy((name) -> assertThat(name).startsWith("async-utils-worker-"))
 				.hasSize(200 - (int) onCaller);
 		});
 	}

@@ -11,7 +11,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -202,10 +201,9 @@ class RetryTimeoutStressTests {
 	}
 
 	private static void awaitSchedulerDrained(AssertableApplicationContext context) throws InterruptedException {
-		ScheduledThreadPoolExecutor executor = (ScheduledThreadPoolExecutor) context.getBean(AsyncUtilsScheduler.class)
-			.executor();
+		AsyncUtilsScheduler executor = context.getBean(AsyncUtilsScheduler.class);
 		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-		while (!executor.getQueue().isEmpty() || executor.getActiveCount() > 0) {
+		while (!executor.isIdle()) {
 			assertThat(System.nanoTime()).as("scheduler drained").isLessThan(end);
 			Thread.sleep(10);
 		}

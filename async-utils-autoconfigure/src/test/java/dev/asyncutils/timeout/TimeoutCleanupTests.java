@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -49,7 +48,7 @@ class TimeoutCleanupTests {
 			assertThatExceptionOfType(TimeoutExceededException.class).isThrownBy(() -> guarded.plain("a", 1));
 			awaitStable(cleanups, 1);
 			assertThat(cleanups.calls).containsExactly("release(a, 1)");
-			assertThat(cleanups.threads).singleElement().asString().startsWith("async-utils-scheduler-");
+			assertThat(cleanups.threads).singleElement().asString().startsWith("async-utils-worker-");
 		});
 	}
 
@@ -173,10 +172,8 @@ class TimeoutCleanupTests {
 			assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> guarded.fastFailure(failure))
 				.isSameAs(failure);
 			// every deadline is gone, so no cleanup can come later
-			ScheduledThreadPoolExecutor executor = (ScheduledThreadPoolExecutor) context
-				.getBean(AsyncUtilsScheduler.class)
-				.executor();
-			await(() -> executor.getQueue().isEmpty() && executor.getActiveCount() == 0);
+			AsyncUtilsScheduler executor = context.getBean(AsyncUtilsScheduler.class);
+			await(() -> executor.isIdle());
 			assertThat(cleanups.calls).isEmpty();
 		});
 	}

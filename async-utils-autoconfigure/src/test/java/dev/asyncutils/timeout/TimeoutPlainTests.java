@@ -12,14 +12,11 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import dev.asyncutils.TimeoutExceededException;
 import dev.asyncutils.annotation.Timeout;
-import dev.asyncutils.autoconfigure.AsyncUtilsAutoConfiguration;
+import dev.asyncutils.core.TestContexts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -33,9 +30,7 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class TimeoutPlainTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(AsyncUtilsAutoConfiguration.class))
-		.withUserConfiguration(Config.class);
+	private final ApplicationContextRunner runner = TestContexts.withBeans(Probe.class, Worker.class);
 
 	@AfterEach
 	void clearInterrupt() {
@@ -272,21 +267,6 @@ class TimeoutPlainTests {
 
 		/** Sleeps, swallows the {@code InterruptedException} and returns. */
 		SWALLOW
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Config {
-
-		@Bean
-		Probe probe() {
-			return new Probe();
-		}
-
-		@Bean
-		Worker worker(Probe probe) {
-			return new Worker(probe);
-		}
 
 	}
 

@@ -12,14 +12,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import dev.asyncutils.TimeoutExceededException;
 import dev.asyncutils.annotation.Timeout;
-import dev.asyncutils.autoconfigure.AsyncUtilsAutoConfiguration;
+import dev.asyncutils.core.TestContexts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,9 +29,7 @@ class TimeoutReactiveTests {
 
 	private static final Duration VERIFY = Duration.ofSeconds(10);
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(AsyncUtilsAutoConfiguration.class))
-		.withUserConfiguration(Config.class);
+	private final ApplicationContextRunner runner = TestContexts.withBeans(Probe.class, Publishers.class);
 
 	@Test
 	void monoThatNeverEmitsFailsAtTheDeadlineAndIsCancelled() {
@@ -191,21 +186,6 @@ class TimeoutReactiveTests {
 
 		long elapsed() {
 			return System.nanoTime() - this.start;
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Config {
-
-		@Bean
-		Probe probe() {
-			return new Probe();
-		}
-
-		@Bean
-		Publishers publishers(Probe probe) {
-			return new Publishers(probe);
 		}
 
 	}

@@ -7,7 +7,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,15 +14,12 @@ import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import dev.asyncutils.TimeoutExceededException;
 import dev.asyncutils.annotation.Timeout;
-import dev.asyncutils.autoconfigure.AsyncUtilsAutoConfiguration;
+import dev.asyncutils.core.TestContexts;
 import dev.asyncutils.core.AsyncUtilsScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,9 +34,7 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class TimeoutStageTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(AsyncUtilsAutoConfiguration.class))
-		.withUserConfiguration(Config.class);
+	private final ApplicationContextRunner runner = TestContexts.withBeans(Holder.class, Futures.class);
 
 	@Test
 	void futureThatNeverCompletesFailsAtTheDeadlineAndIsCancelled() {
@@ -224,10 +218,9 @@ class TimeoutStageTests {
 	 * time, or is cancelled, cancels its deadline.
 	 */
 	static void awaitNoPendingDeadline(ApplicationContext context) throws InterruptedException {
-		ScheduledThreadPoolExecutor executor = (ScheduledThreadPoolExecutor) context.getBean(AsyncUtilsScheduler.class)
-			.executor();
+		AsyncUtilsScheduler executor = context.getBean(AsyncUtilsScheduler.class);
 		long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
-		while (!executor.getQueue().isEmpty()) {
+		while (executor.scheduledCount() != 0) {
 			if (System.nanoTime() > end) {
 				fail("the deadline is still pending: it was not cancelled");
 			}
@@ -243,21 +236,6 @@ class TimeoutStageTests {
 			}
 			Thread.sleep(5);
 		}
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Config {
-
-		@Bean
-		Holder holder() {
-			return new Holder();
-		}
-
-		@Bean
-		Futures futures(Holder holder) {
-			return new Futures(holder);
-		}
-
 	}
 
 	static class Holder {

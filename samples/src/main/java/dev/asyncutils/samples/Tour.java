@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.stereotype.Component;
 
+import dev.asyncutils.AsyncUtils;
+import dev.asyncutils.Guard;
 import dev.asyncutils.batch.BatchProcessor;
 import dev.asyncutils.batch.BatchResult;
 import dev.asyncutils.throttle.ThrottleRegistry;
@@ -25,7 +27,8 @@ import dev.asyncutils.throttle.ThrottleSettings;
 
 /**
  * The tour: calls the annotated client for a list of articles, fires a burst of
- * concurrent checks, runs a batch job over thousands of articles, and prints a
+ * concurrent checks, runs a batch job over thousands of articles, guards a lambda with a
+ * programmatic {@link Guard} and debounces a burst of change events, and prints a
  * {@link TourSummary} read from the meters that async-utils publishes.
  * <p>
  * As an {@link ExitCodeGenerator} it makes the application exit with 1 if the last tour
@@ -56,6 +59,10 @@ public class Tour implements ExitCodeGenerator {
 
 	private final ThrottleRegistry throttles;
 
+	private final AsyncUtils asyncUtils;
+
+	private final SearchIndex searchIndex;
+
 	private final PrintStream out = System.out;
 
 	private volatile @Nullable TourSummary lastSummary;
@@ -68,9 +75,13 @@ public class Tour implements ExitCodeGenerator {
 	 * @param meters the registry that holds the meters of every async-utils instance
 	 * @param throttles the throttle instances, to print the settings of the client's
 	 * throttle
+	 * @param asyncUtils builds the guard of the fourth step
+	 * @param searchIndex the debounced index of the fourth step
 	 */
 	public Tour(InventoryClient client, FlakyInventoryService service, BatchProcessor batchProcessor,
-			MeterRegistry meters, ThrottleRegistry throttles) {
+			MeterRegistry meters, ThrottleRegistry throttles, AsyncUtils asyncUtils, SearchIndex searchIndex) {
+		this.asyncUtils = asyncUtils;
+		this.searchIndex = searchIndex;
 		this.client = client;
 		this.service = service;
 		this.batchProcessor = batchProcessor;
@@ -85,14 +96,16 @@ public class Tour implements ExitCodeGenerator {
 	public TourSummary run() {
 		Counts before = counts();
 		long start = System.nanoTime();
-		section("1/3  Look-ups: @Retry, @Timeout and @Fallback absorb a flaky service (" + LOOK_UPS + " articles)");
+		section("1/4  Look-ups: @Retry, @Timeout and @Fallback absorb a flaky service (" + LOOK_UPS + " articles)");
 		lookUps();
-		section("2/3  A burst: " + BURST + " availability checks at once, @Bounded and @Throttle");
+		section("2/4  A burst: " + BURST + " availability checks at once, @Bounded and @Throttle");
 		burst();
-		section("3/3  A batch job: the BatchProcessor reserves " + BATCH_ITEMS
+		section("3/4  A batch job: the BatchProcessor reserves " + BATCH_ITEMS
 				+ " articles through @Retry and @Throttle");
 		BatchResult<String, String> result = batchJob();
 		Counts during = counts().minus(before);
+		section("4/4  Without annotations: a Guard around a lambda, and @Debounce on a burst of change events");
+		guardAndDebounce();
 		TourSummary summary = new TourSummary(BATCH_ITEMS, result.outcomes().size(), during.itemsSucceeded,
 				during.itemsFailed, during.retries, during.timeouts, during.throttleWaits, during.throttleRejections,
 				during.boundedRejections, during.fallbacks, during.tooManyRequests, this.service.peakCallsInWindow(),
@@ -200,6 +213,43 @@ public class Tour implements ExitCodeGenerator {
 				result.elapsed().toMillis(), result.succeeded(), result.failed(), limits.window().toMillis(),
 				this.service.peakCallsInWindow());
 		return result;
+	}
+
+	/**
+	 * A guard built in code retries a flaky lambda under a deadline per attempt, with the
+	 * same engines, meters and properties as the annotations; then 25 change events in a
+	 * row ask a {@code @Debounce} method to rebuild the search index, which runs once.
+	 */
+	private void guardAndDebounce() {
+		AtomicInteger attempts = new AtomicInteger();
+		Guard feed = this.asyncUtils.guard("catalog-feed")
+			.retry((retry) -> retry.maxAttempts(4).delay(Duration.ofMillis(50)))
+			.timeout((timeout) -> timeout.duration(Duration.ofMillis(500)))
+			.build();
+		try {
+			String page = feed.call(() -> {
+				if (attempts.incrementAndGet() < 3) {
+					throw new IllegalStateException("feed busy");
+				}
+				return "catalog page 1";
+			});
+			this.out.printf("guard 'catalog-feed' (retry 4 x 50 ms, timeout 500 ms): '%s' after %d attempts%n", page,
+					attempts.get());
+		}
+		catch (Exception ex) {
+			this.out.println("guard 'catalog-feed' failed after " + attempts.get() + " attempts: " + ex);
+		}
+		int before = this.searchIndex.rebuilds();
+		List<CompletableFuture<Integer>> requests = new ArrayList<>();
+		for (int i = 1; i <= 25; i++) {
+			requests.add(this.searchIndex.reindex("change event " + i));
+		}
+		int rebuild = requests.get(requests.size() - 1).join();
+		boolean allSame = requests.stream().allMatch((request) -> request.join() == rebuild);
+		this.out.printf(
+				"25 change events -> %d reindex run(s), with the last event ('%s'); every caller got "
+						+ "rebuild #%d: %s%n",
+				this.searchIndex.rebuilds() - before, this.searchIndex.lastReason(), rebuild, allSame);
 	}
 
 	private void progress(int done, long start, Counts atStart) {

@@ -98,7 +98,8 @@ class SampleApplicationTests {
 			// every attempt either completed or timed out; every injected hang timed out
 			// (a slow machine may add some), and each timed-out stock look-up was cleaned
 			// up
-			assertThat(summary.timeouts() + count("asyncutils.timeout.calls", "result", "completed"))
+			assertThat(summary.timeouts() + count("asyncutils.timeout.calls", "result", "completed")
+					- count("asyncutils.timeout.calls", "name", "catalog-feed", "result", "completed"))
 				.isEqualTo(this.service.calls());
 			assertThat(summary.timeouts()).isGreaterThanOrEqualTo(this.service.hangs()).isPositive();
 			assertThat(count("asyncutils.timeout.calls", "name", "InventoryClient.stock", "result", "timed_out"))
@@ -116,6 +117,16 @@ class SampleApplicationTests {
 				.containsPattern("\\| rejections \\(throttle \\+ bounded\\)\\s+\\|\\s+0 \\(0 \\+ 0\\) \\|")
 				.containsPattern("\\| downstream: 429 Too Many Requests\\s+\\|\\s+0 \\|");
 			assertThat(this.tour.getExitCode()).isZero();
+
+			// step 4: the guard retried its lambda twice; 25 change events, one reindex
+			assertThat(count("asyncutils.retry.retries", "name", "catalog-feed")).isEqualTo(2);
+			assertThat(count("asyncutils.timeout.calls", "name", "catalog-feed", "result", "completed")).isEqualTo(3);
+			assertThat(count("asyncutils.debounce.calls", "name", "reindex")).isEqualTo(25);
+			assertThat(count("asyncutils.debounce.runs", "name", "reindex")).isEqualTo(1);
+			assertThat(output.getOut()).contains(
+					"guard 'catalog-feed' (retry 4 x 50 ms, timeout 500 ms): " + "'catalog page 1' after 3 attempts",
+					"25 change events -> 1 reindex run(s), with the last event ('change event 25'); every caller got "
+							+ "rebuild #1: true");
 
 			// no web server without --server
 			assertThat(this.context).isNotInstanceOf(WebServerApplicationContext.class);
@@ -148,7 +159,9 @@ class SampleApplicationTests {
 			HttpResponse<String> response = get("/actuator/asyncutils");
 			assertThat(response.statusCode()).isEqualTo(200);
 			Map<String, Object> body = JsonParserFactory.getJsonParser().parseMap(response.body());
-			assertThat(body).containsOnlyKeys("throttles", "retries", "timeouts", "bounded", "fallbacks", "batch");
+			assertThat(body).containsOnlyKeys("throttles", "retries", "timeouts", "bounded", "fallbacks", "debounces",
+					"batch");
+			assertThat((Map<String, Object>) body.get("debounces")).containsOnlyKeys("reindex");
 			assertThat((Map<String, Object>) body.get("throttles")).containsOnlyKeys("inventory-api");
 			assertThat((Map<String, Object>) body.get("bounded")).containsOnlyKeys("availability");
 			assertThat((Map<String, Object>) body.get("retries")).containsOnlyKeys("inventory", "prices",

@@ -1,0 +1,216 @@
+package dev.asyncutils.core;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.context.ContextRegistry;
+import io.micrometer.context.integration.Slf4jThreadLocalAccessor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.asyncutils.TimeoutExceededException;
+import dev.asyncutils.annotation.Retry;
+import dev.asyncutils.annotation.Throttle;
+import dev.asyncutils.annotation.Timeout;
+import dev.asyncutils.autoconfigure.AsyncUtilsAutoConfiguration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * Issue 13, "context travels with the call": values of every {@code ThreadLocalAccessor}
+ * registered with Micrometer's {@link ContextRegistry} (MDC through
+ * {@link Slf4jThreadLocalAccessor}, and an application's own) are captured at the guarded
+ * call and in place around the user code run for it on the application executor: delayed
+ * attempts, delayed starts, cleanup methods, operators after a reactive retry. The worker
+ * thread holds none of them afterwards.
+ */
+class ContextTravelsWithTheCallTests {
+
+	static final ThreadLocal<String> TENANT = new ThreadLocal<>();
+
+	private static final String TENANT_KEY = "test.tenant";
+
+	private final ExecutorService worker = Executors.newSingleThreadExecutor((task) -> new Thread(task, "app-worker"));
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(AsyncUtilsAutoConfiguration.class))
+		.withBean("applicationTaskExecutor", ExecutorService.class, () -> this.worker)
+		.withUserConfiguration(Config.class);
+
+	@BeforeEach
+	void register() {
+		ContextRegistry.getInstance().registerThreadLocalAccessor(TENANT_KEY, TENANT::get, TENANT::set, TENANT::remove);
+		ContextRegistry.getInstance().registerThreadLocalAccessor(new Slf4jThreadLocalAccessor());
+		TENANT.set("acme");
+		MDC.put("requestId", "r-42");
+	}
+
+	@AfterEach
+	void unregister() {
+		TENANT.remove();
+		MDC.clear();
+		ContextRegistry.getInstance().removeThreadLocalAccessor(TENANT_KEY);
+		ContextRegistry.getInstance().removeThreadLocalAccessor(Slf4jThreadLocalAccessor.KEY);
+		this.worker.shutdownNow();
+	}
+
+	@Test
+	void asyncRetryDelayedAttemptSeesTheCallersContext() {
+		this.runner.run((context) -> {
+			Guarded guarded = context.getBean(Guarded.class);
+			assertThat(guarded.flakyStage().get(10, TimeUnit.SECONDS)).isEqualTo("ok");
+			assertThat(seen(context).poll(10, TimeUnit.SECONDS)).isEqualTo("app-worker acme r-42");
+			assertWorkerCleared();
+		});
+	}
+
+	@Test
+	void delayedStartAfterAThrottleWaitSeesTheCallersContext() {
+		this.runner.run((context) -> {
+			Guarded guarded = context.getBean(Guarded.class);
+			guarded.throttled("first").get(10, TimeUnit.SECONDS);
+			assertThat(seen(context).poll(10, TimeUnit.SECONDS)).endsWith(" acme r-42 first");
+			TENANT.set("globex");
+			MDC.put("requestId", "r-43");
+			CompletableFuture<String> delayed = guarded.throttled("second");
+			TENANT.remove();
+			MDC.clear();
+			delayed.get(10, TimeUnit.SECONDS);
+			assertThat(seen(context).poll(10, TimeUnit.SECONDS)).isEqualTo("app-worker globex r-43 second");
+			assertWorkerCleared();
+		});
+	}
+
+	@Test
+	void cleanupMethodsSeeTheCallersContext() {
+		this.runner.run((context) -> {
+			Guarded guarded = context.getBean(Guarded.class);
+			assertThat(guarded.slowStage(new CompletableFuture<>()).handle((value, ex) -> ex).get(10, TimeUnit.SECONDS))
+				.isInstanceOf(TimeoutExceededException.class);
+			assertThat(seen(context).poll(10, TimeUnit.SECONDS)).isEqualTo("cleanup app-worker acme r-42");
+			assertThat(catchThrowable(guarded::slowPlain)).isInstanceOf(TimeoutExceededException.class);
+			assertThat(seen(context).poll(10, TimeUnit.SECONDS)).isEqualTo("cleanup app-worker acme r-42");
+			assertWorkerCleared();
+		});
+	}
+
+	@Test
+	void reactiveRetrySubscriptionAndOperatorsSeeTheCallersContext() {
+		this.runner.run((context) -> {
+			Guarded guarded = context.getBean(Guarded.class);
+			Mono<String> mono = guarded.flakyMono().map((value) -> value + " mapped " + describe());
+			String result = mono.block(Duration.ofSeconds(10));
+			assertThat(seen(context).poll(10, TimeUnit.SECONDS)).isEqualTo("app-worker acme r-42");
+			assertThat(result).isEqualTo("ok mapped app-worker acme r-42");
+			assertWorkerCleared();
+		});
+	}
+
+	private static BlockingQueue<String> seen(org.springframework.context.ApplicationContext context) {
+		return context.getBean(Seen.class).values;
+	}
+
+	private void assertWorkerCleared() throws Exception {
+		assertThat(this.worker.submit(ContextTravelsWithTheCallTests::describe).get(10, TimeUnit.SECONDS))
+			.isEqualTo("app-worker null null");
+	}
+
+	static String describe() {
+		return Thread.currentThread().getName() + " " + TENANT.get() + " " + MDC.get("requestId");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Config {
+
+		@Bean
+		Seen seen() {
+			return new Seen();
+		}
+
+		@Bean
+		Guarded guarded(Seen seen) {
+			return new Guarded(seen.values);
+		}
+
+	}
+
+	static class Seen {
+
+		final BlockingQueue<String> values = new LinkedBlockingQueue<>();
+
+	}
+
+	static class Guarded {
+
+		private final BlockingQueue<String> seen;
+
+		Guarded(BlockingQueue<String> seen) {
+			this.seen = seen;
+		}
+
+		private final AtomicInteger attempts = new AtomicInteger();
+
+		@Retry(delay = "20ms")
+		public CompletableFuture<String> flakyStage() {
+			if (this.attempts.incrementAndGet() == 1) {
+				return CompletableFuture.failedFuture(new IOException("first attempt"));
+			}
+			this.seen.add(describe());
+			return CompletableFuture.completedFuture("ok");
+		}
+
+		@Throttle(rate = 1, per = "2s", burst = 1)
+		public CompletableFuture<String> throttled(String label) {
+			this.seen.add(describe() + " " + label);
+			return CompletableFuture.completedFuture(label);
+		}
+
+		@Timeout(value = "50ms", cleanup = "cleanup")
+		public CompletableFuture<String> slowStage(CompletableFuture<String> inner) {
+			return inner;
+		}
+
+		@Timeout(value = "50ms", cleanup = "cleanup")
+		public String slowPlain() {
+			long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(150);
+			while (System.nanoTime() < end) {
+				Thread.onSpinWait();
+			}
+			return "late";
+		}
+
+		void cleanup() {
+			this.seen.add("cleanup " + describe());
+		}
+
+		@Retry(delay = "20ms")
+		public Mono<String> flakyMono() {
+			return Mono.defer(() -> {
+				if (this.attempts.incrementAndGet() == 1) {
+					return Mono.error(new IOException("first attempt"));
+				}
+				this.seen.add(describe());
+				return Mono.just("ok");
+			});
+		}
+
+	}
+
+}
