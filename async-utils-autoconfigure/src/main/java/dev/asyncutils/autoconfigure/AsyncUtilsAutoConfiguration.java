@@ -20,6 +20,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
@@ -72,15 +73,20 @@ public final class AsyncUtilsAutoConfiguration {
 	 * so that it does not pull this configuration in early.
 	 * @param features the capabilities
 	 * @param scheduler the shared scheduler
+	 * @param environment where {@code async-utils.order} comes from
 	 * @return the post-processor
 	 */
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static AsyncUtilsBeanPostProcessor asyncUtilsBeanPostProcessor(ObjectProvider<PolicyFeature<?>> features,
-			ObjectProvider<AsyncUtilsScheduler> scheduler) {
-		return new AsyncUtilsBeanPostProcessor(
+			ObjectProvider<AsyncUtilsScheduler> scheduler, Environment environment) {
+		AsyncUtilsBeanPostProcessor postProcessor = new AsyncUtilsBeanPostProcessor(
 				List.of(Debounce.class, Fallback.class, Retry.class, Timeout.class, Bounded.class, Throttle.class),
 				features, scheduler);
+		// read before the properties bean exists: a post-processor is created first
+		postProcessor
+			.setAdviceOrder(environment.getProperty("async-utils.order", Integer.class, Ordered.LOWEST_PRECEDENCE));
+		return postProcessor;
 	}
 
 	/**
@@ -221,11 +227,14 @@ public final class AsyncUtilsAutoConfiguration {
 	/**
 	 * The {@code @Throttle} capability.
 	 * @param registry the bucket registry
+	 * @param scheduler ends the waiting callers at shutdown
 	 * @return the capability
 	 */
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	ThrottleFeature asyncUtilsThrottleFeature(ThrottleRegistry registry) {
+	ThrottleFeature asyncUtilsThrottleFeature(ThrottleRegistry registry, AsyncUtilsScheduler scheduler) {
+		// callers waiting for a permit end when the context begins to close
+		scheduler.onShutdown(registry::shutDown);
 		return new ThrottleFeature(registry);
 	}
 
@@ -245,11 +254,14 @@ public final class AsyncUtilsAutoConfiguration {
 	/**
 	 * The {@code @Bounded} capability.
 	 * @param registry the limit registry
+	 * @param scheduler ends the waiting callers at shutdown
 	 * @return the capability
 	 */
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	BoundedFeature asyncUtilsBoundedFeature(BoundedRegistry registry) {
+	BoundedFeature asyncUtilsBoundedFeature(BoundedRegistry registry, AsyncUtilsScheduler scheduler) {
+		// callers waiting for a slot end when the context begins to close
+		scheduler.onShutdown(registry::shutDown);
 		return new BoundedFeature(registry);
 	}
 

@@ -26,6 +26,7 @@ import dev.asyncutils.debounce.DebounceFeature;
 import dev.asyncutils.debounce.DebounceStats;
 import dev.asyncutils.bounded.BoundedSettings;
 import dev.asyncutils.core.InstanceCatalog;
+import dev.asyncutils.core.ReadableSettings;
 import dev.asyncutils.fallback.FallbackFeature;
 import dev.asyncutils.fallback.FallbackStats;
 import dev.asyncutils.retry.RetryFeature;
@@ -199,8 +200,20 @@ public class AsyncUtilsEndpoint {
 		effective.put("per", format(settings.per()));
 		effective.put("burst", settings.burst());
 		effective.put("maxWait", format(settings.maxWait()));
+		if (!settings.limits().isEmpty()) {
+			effective.put("limits", settings.limits()
+				.stream()
+				.map((limit) -> Map.of("rate", limit.rate(), "per", format(limit.per()), "burst", limit.burst()))
+				.toList());
+		}
+		if (bucket.isKeyed()) {
+			effective.put("maxKeys", settings.maxKeys());
+		}
 		described.put("settings", effective);
 		describeBackend(described, settings.backend(), bucket.remote());
+		if (bucket.isKeyed()) {
+			described.put("keys", bucket.keysHeld());
+		}
 		described.put("availablePermits", bucket.availablePermits());
 		described.put("waiting", bucket.waiting());
 		described.put("permitted", bucket.permittedCount());
@@ -214,7 +227,7 @@ public class AsyncUtilsEndpoint {
 		Map<String, Object> effective = new LinkedHashMap<>();
 		effective.put("maxConcurrent", settings.maxConcurrent());
 		effective.put("maxWait", format(settings.maxWait()));
-		effective.put("maxQueued", (settings.maxQueued() != null) ? settings.maxQueued() : "unbounded");
+		effective.put("maxQueued", settings.maxQueued());
 		described.put("settings", effective);
 		describeBackend(described, settings.backend(), limiter.remote());
 		described.put("limit", limiter.limit());
@@ -292,7 +305,7 @@ public class AsyncUtilsEndpoint {
 	private static Map<String, Object> describe(TimeoutSettings settings) {
 		Map<String, Object> effective = new LinkedHashMap<>();
 		effective.put("timeout", format(settings.timeout()));
-		effective.put("cleanup", (settings.cleanup() != null) ? settings.cleanup().toString() : "none");
+		effective.put("cleanup", (settings.cleanup() != null) ? settings.cleanup().toString() : null);
 		return effective;
 	}
 
@@ -322,7 +335,7 @@ public class AsyncUtilsEndpoint {
 			for (DefaultBatchProcessor.RunProgress run : defaultProcessor.activeRuns()) {
 				Map<String, Object> progress = new LinkedHashMap<>();
 				progress.put("done", run.done());
-				progress.put("total", (run.total() >= 0) ? run.total() : "unknown");
+				progress.put("total", (run.total() >= 0) ? run.total() : null);
 				progress.put("elapsed", format(run.elapsed()));
 				runs.add(progress);
 			}
@@ -344,25 +357,11 @@ public class AsyncUtilsEndpoint {
 
 	/**
 	 * Format a duration the way a user writes it in {@code application.yml}.
+	 * @return the duration, or {@code null} for none (JSON {@code null}: a value that is
+	 * absent is never written as a word)
 	 */
-	static String format(@Nullable Duration duration) {
-		if (duration == null) {
-			return "none";
-		}
-		long nanos = duration.toNanos();
-		if (nanos != 0 && nanos % 3_600_000_000_000L == 0) {
-			return (nanos / 3_600_000_000_000L) + "h";
-		}
-		if (nanos != 0 && nanos % 60_000_000_000L == 0) {
-			return (nanos / 60_000_000_000L) + "m";
-		}
-		if (nanos % 1_000_000_000L == 0) {
-			return (nanos / 1_000_000_000L) + "s";
-		}
-		if (nanos % 1_000_000L == 0) {
-			return (nanos / 1_000_000L) + "ms";
-		}
-		return nanos + "ns";
+	static @Nullable String format(@Nullable Duration duration) {
+		return (duration != null) ? ReadableSettings.format(duration) : null;
 	}
 
 }

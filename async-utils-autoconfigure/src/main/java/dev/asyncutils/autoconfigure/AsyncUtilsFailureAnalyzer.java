@@ -13,14 +13,15 @@ class AsyncUtilsFailureAnalyzer extends AbstractFailureAnalyzer<AsyncUtilsConfig
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, AsyncUtilsConfigurationException cause) {
-		String value = (cause.getValue() != null) ? " = '" + cause.getValue() + "'" : " (missing)";
+		String value = (cause.getValue() != null) ? " = '" + cause.getValue() + "'" : "";
 		String where = (cause.getBeanName() != null) ? " on bean '" + cause.getBeanName() + "'" : "";
 		String method = (cause.getMethod() != null) ? "    Method:  " + cause.getMethod() + "\n" : "";
 		String description = "async-utils found bad configuration" + where + ":\n\n" + method + "    Setting: "
 				+ cause.getSetting() + value + "\n" + "    Problem: " + cause.getProblem() + "\n";
 		String action = "Correct " + cause.getSetting()
-				+ ((cause.getMethod() != null) ? " on " + cause.getMethod() : "")
-				+ ". Property values override the annotation; see the async-utils README for every setting.";
+				+ ((cause.getMethod() != null) ? " on " + cause.getMethod() : "") + ". "
+				+ ((cause.getAdvice() != null) ? cause.getAdvice() + " " : "")
+				+ "See the async-utils README for every setting.";
 		return new FailureAnalysis(description, action, cause);
 	}
 

@@ -2,6 +2,7 @@ package dev.asyncutils.autoconfigure;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.core.Ordered;
 
 import dev.asyncutils.batch.BatchProperties;
 import dev.asyncutils.bounded.BoundedProperties;
@@ -24,6 +25,13 @@ public class AsyncUtilsProperties {
 	private boolean enabled = true;
 
 	/**
+	 * Order of the async-utils advice among a bean's other advisors (lower runs outside).
+	 * The default, lowest precedence, runs inside @Async and caching, outside
+	 * @Transactional (each retry attempt in a transaction of its own).
+	 */
+	private int order = Ordered.LOWEST_PRECEDENCE;
+
+	/**
 	 * Number of threads of the shared scheduler that runs delays and deadlines.
 	 */
 	private int schedulerThreads = 2;
@@ -37,6 +45,11 @@ public class AsyncUtilsProperties {
 	 * Observations of guarded calls.
 	 */
 	private final Observations observations = new Observations();
+
+	/**
+	 * Problem responses for our exceptions in web applications.
+	 */
+	private final Web web = new Web();
 
 	/**
 	 * Settings of @Retry.
@@ -73,6 +86,22 @@ public class AsyncUtilsProperties {
 	 */
 	@NestedConfigurationProperty
 	private final BatchProperties batch = new BatchProperties();
+
+	/**
+	 * Return the order of the async-utils advice among a bean's other advisors.
+	 * @return the order, {@link Ordered#LOWEST_PRECEDENCE} by default
+	 */
+	public int getOrder() {
+		return this.order;
+	}
+
+	/**
+	 * Set the order of the async-utils advice among a bean's other advisors.
+	 * @param order lower values run outside advisors with higher ones
+	 */
+	public void setOrder(int order) {
+		this.order = order;
+	}
 
 	/**
 	 * Return whether the annotations take effect.
@@ -192,6 +221,45 @@ public class AsyncUtilsProperties {
 		/**
 		 * Set whether guarded calls are observed.
 		 * @param enabled {@code false} to observe none
+		 */
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Return the {@code async-utils.web} properties.
+	 * @return the web properties
+	 */
+	public Web getWeb() {
+		return this.web;
+	}
+
+	/**
+	 * Properties under {@code async-utils.web}.
+	 */
+	public static class Web {
+
+		/**
+		 * Whether our rejections and timeouts that reach Spring MVC or WebFlux unhandled
+		 * become RFC 9457 problem responses (429 with Retry-After, 503, 504) instead of a
+		 * 500.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Return whether problem responses are written.
+		 * @return {@code true} unless switched off
+		 */
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		/**
+		 * Set whether problem responses are written.
+		 * @param enabled {@code false} to leave our exceptions to the application's error
+		 * handling
 		 */
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;

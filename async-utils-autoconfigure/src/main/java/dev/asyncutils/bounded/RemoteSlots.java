@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.BoundedRejectedException;
 import dev.asyncutils.backend.BackendSettings;
+import dev.asyncutils.backend.BackendStoppedException;
 import dev.asyncutils.backend.BackendUnavailableException;
 import dev.asyncutils.backend.OnFailure;
 import dev.asyncutils.core.Failures;
@@ -196,6 +197,14 @@ final class RemoteSlots implements SlotAdmission {
 	}
 
 	private void unavailable(Attempt attempt, Throwable cause) {
+		if (cause instanceof BackendStoppedException) {
+			// the application is shutting down: no failure mode applies
+			if (attempt.queued) {
+				this.waiting.decrementAndGet();
+			}
+			attempt.result.completeExceptionally(WaitingCalls.shuttingDown());
+			return;
+		}
 		switch (this.onFailure) {
 			case FAIL_OPEN -> grant(attempt, new Lease(this, null, Lease.OPEN), true);
 			case FAIL_CLOSED ->

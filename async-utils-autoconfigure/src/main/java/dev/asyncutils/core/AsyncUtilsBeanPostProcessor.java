@@ -9,11 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
+import org.aopalliance.aop.Advice;
+
 import org.springframework.aop.Advisor;
 import org.springframework.aop.framework.Advised;
 import org.springframework.aop.framework.AopInfrastructureBean;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.framework.ProxyProcessorSupport;
+import org.springframework.aop.interceptor.AsyncExecutionInterceptor;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
@@ -25,17 +28,18 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.beans.factory.config.SmartInstantiationAwareBeanPostProcessor;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.core.annotation.OrderUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringValueResolver;
 
 /**
  * Gives every bean with async-utils annotations a proxy (or one more advisor on its
- * existing proxy, placed first so that each retry runs the bean's other interceptors,
- * transactions for one, again). The policies of all its methods are resolved and
- * validated while the bean is created, so bad configuration stops the application at
- * startup, never at the first call.
+ * existing proxy, see {@link #setAdviceOrder(int)} for where). The policies of all its
+ * methods are resolved and validated while the bean is created, so bad configuration
+ * stops the application at startup, never at the first call.
  * <p>
  * Ahead-of-time processing asks {@link #determineBeanType} for the type of every bean:
  * the proxy class is created there, at build time, so that Spring writes it out with the
@@ -61,6 +65,8 @@ public class AsyncUtilsBeanPostProcessor extends ProxyProcessorSupport
 
 	private transient @Nullable ObjectProvider<CallObserver> observers;
 
+	private int adviceOrder = Ordered.LOWEST_PRECEDENCE;
+
 	/**
 	 * Create the post-processor.
 	 * @param annotationTypes the annotations that make a bean a candidate
@@ -73,6 +79,21 @@ public class AsyncUtilsBeanPostProcessor extends ProxyProcessorSupport
 		this.features = features;
 		this.scheduler = scheduler;
 		setProxyTargetClass(true);
+	}
+
+	/**
+	 * Set the order of our advice among the other advisors of a bean (Spring's order:
+	 * lower values run outside higher ones). On an existing proxy our advisor goes in
+	 * front of the first advisor that runs inside it: one with a higher order value, or,
+	 * at the same order, any advisor but caching's. So with the default,
+	 * {@link Ordered#LOWEST_PRECEDENCE}, caching ({@code @Cacheable}: a hit takes no
+	 * permit and no attempt) runs outside and {@code @Transactional} inside (each attempt
+	 * gets a transaction of its own). {@code @Async} always runs outside: the guards then
+	 * run on the executor's thread.
+	 * @param adviceOrder the order ({@code async-utils.order})
+	 */
+	public void setAdviceOrder(int adviceOrder) {
+		this.adviceOrder = adviceOrder;
 	}
 
 	@Override
@@ -125,7 +146,7 @@ public class AsyncUtilsBeanPostProcessor extends ProxyProcessorSupport
 		}
 		AsyncUtilsInterceptor interceptor = new AsyncUtilsInterceptor(beanClass, policies);
 		if (bean instanceof Advised advised && !advised.isFrozen() && AopUtils.isAopProxy(bean)) {
-			advised.addAdvisor(0, advisor(interceptor));
+			advised.addAdvisor(insertionIndex(advised.getAdvisors(), this.adviceOrder), advisor(interceptor));
 			return bean;
 		}
 		ProxyFactory proxyFactory = new ProxyFactory();
@@ -167,8 +188,43 @@ public class AsyncUtilsBeanPostProcessor extends ProxyProcessorSupport
 		return true;
 	}
 
-	private static Advisor advisor(AsyncUtilsInterceptor interceptor) {
-		return new DefaultPointcutAdvisor(new GuardedMethods(interceptor), interceptor);
+	private Advisor advisor(AsyncUtilsInterceptor interceptor) {
+		DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(new GuardedMethods(interceptor), interceptor);
+		advisor.setOrder(this.adviceOrder);
+		return advisor;
+	}
+
+	/**
+	 * Where our advisor goes among a proxy's advisors (outermost first): in front of the
+	 * first one that runs inside ours.
+	 */
+	static int insertionIndex(Advisor[] advisors, int order) {
+		for (int i = 0; i < advisors.length; i++) {
+			if (runsInside(advisors[i], order)) {
+				return i;
+			}
+		}
+		return advisors.length;
+	}
+
+	private static boolean runsInside(Advisor advisor, int order) {
+		Advice advice = advisor.getAdvice();
+		if (advice instanceof AsyncExecutionInterceptor) {
+			return false;
+		}
+		int theirs = (advisor instanceof Ordered ordered) ? ordered.getOrder()
+				: OrderUtils.getOrder(advisor.getClass(), Ordered.LOWEST_PRECEDENCE);
+		return (theirs != order) ? theirs > order : !isCaching(advice);
+	}
+
+	private static boolean isCaching(Advice advice) {
+		for (Class<?> type = advice.getClass(); type != null; type = type.getSuperclass()) {
+			if (type.getName().equals("org.springframework.cache.interceptor.CacheAspectSupport")
+					|| type.getName().equals("org.springframework.cache.jcache.interceptor.JCacheAspectSupport")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean isExcluded(Class<?> type) {

@@ -20,6 +20,8 @@ public class AsyncUtilsConfigurationException extends IllegalStateException {
 
 	private final String problem;
 
+	private final @Nullable String advice;
+
 	/**
 	 * Create a new exception.
 	 * @param beanName the bean whose method is misconfigured
@@ -31,6 +33,21 @@ public class AsyncUtilsConfigurationException extends IllegalStateException {
 	 */
 	public AsyncUtilsConfigurationException(String beanName, String method, String setting, @Nullable String value,
 			String problem) {
+		this(beanName, method, setting, value, problem, null);
+	}
+
+	/**
+	 * Create a new exception with advice on how to fix it.
+	 * @param beanName the bean whose method is misconfigured
+	 * @param method the method, as {@code SimpleClassName.method(ParamTypes)}
+	 * @param setting the attribute or property that holds the bad value
+	 * @param value the bad value, or {@code null} if there is none to show
+	 * @param problem what is wrong with it
+	 * @param advice how to fix it beyond correcting the setting (a property that
+	 * overrides the annotation, say), or {@code null}
+	 */
+	public AsyncUtilsConfigurationException(String beanName, String method, String setting, @Nullable String value,
+			String problem, @Nullable String advice) {
 		super("Invalid async-utils configuration of bean '" + beanName + "', method " + method + ": " + setting
 				+ ((value != null) ? " = '" + value + "'" : "") + ": " + problem);
 		this.beanName = beanName;
@@ -38,6 +55,7 @@ public class AsyncUtilsConfigurationException extends IllegalStateException {
 		this.setting = setting;
 		this.value = value;
 		this.problem = problem;
+		this.advice = advice;
 	}
 
 	/**
@@ -55,6 +73,7 @@ public class AsyncUtilsConfigurationException extends IllegalStateException {
 		this.setting = setting;
 		this.value = value;
 		this.problem = problem;
+		this.advice = null;
 	}
 
 	/**
@@ -96,6 +115,14 @@ public class AsyncUtilsConfigurationException extends IllegalStateException {
 	 */
 	public String getProblem() {
 		return this.problem;
+	}
+
+	/**
+	 * Return how to fix it beyond correcting the setting, if there is more to say.
+	 * @return the advice, or {@code null}
+	 */
+	public @Nullable String getAdvice() {
+		return this.advice;
 	}
 
 }

@@ -1,8 +1,10 @@
 package dev.asyncutils.core;
 
 import java.lang.annotation.Annotation;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 
 import org.jspecify.annotations.Nullable;
 
@@ -55,11 +57,11 @@ public abstract class InstanceRegistry<A extends Annotation, S, I> implements Sm
 		}
 		if (!configuredNames().contains(name)) {
 			throw new IllegalArgumentException("No " + this.kind + " instance '" + name + "': no @" + this.annotation
-					+ " method uses that name and 'async-utils." + this.kind + ".instances." + name + "."
-					+ this.requiredProperty + "' is not set");
+					+ " method uses that name and '"
+					+ ReadableSettings.instanceProperty(this.kind, name, this.requiredProperty) + "' is not set");
 		}
 		S settings = resolve(Settings.forConfiguredInstance(this.kind, this.annotation, name), null);
-		return obtain(name, settings, "property 'async-utils." + this.kind + ".instances." + name + "'");
+		return obtain(name, settings, "property '" + ReadableSettings.instanceProperty(this.kind, name, "") + "'");
 	}
 
 	/**
@@ -97,11 +99,28 @@ public abstract class InstanceRegistry<A extends Annotation, S, I> implements Sm
 	 */
 	protected I obtain(String name, S settings, String origin) {
 		return this.instances.obtain(name, settings, origin, this::create,
-				(existing, existingOrigin, requested) -> new AsyncUtilsConfigurationException(
-						"@" + this.annotation + "(name = \"" + name + "\") on " + origin, requested.toString(),
-						"conflicts with " + existing + " of the same instance on " + existingOrigin
-								+ "; methods sharing a name must agree, or set the values once under async-utils."
-								+ this.kind + ".instances." + name));
+				(existing, existingOrigin, requested) -> conflict(name, origin, requested, existingOrigin, existing));
+	}
+
+	private AsyncUtilsConfigurationException conflict(String name, String origin, S requested, String existingOrigin,
+			S existing) {
+		List<ReadableSettings.Difference> differences = ReadableSettings.differences(requested, existing);
+		StringJoiner here = new StringJoiner(", ");
+		StringJoiner there = new StringJoiner(", ");
+		StringJoiner properties = new StringJoiner(", ");
+		for (ReadableSettings.Difference difference : differences) {
+			here.add(difference.property() + " " + difference.here());
+			there.add(difference.property() + " " + difference.there());
+			properties.add("'" + ReadableSettings.instanceProperty(this.kind, name, difference.property()) + "'");
+		}
+		if (differences.isEmpty()) {
+			here.add(ReadableSettings.describe(requested));
+			there.add(ReadableSettings.describe(existing));
+			properties.add("'" + ReadableSettings.instanceProperty(this.kind, name, "") + "'");
+		}
+		return new AsyncUtilsConfigurationException("@" + this.annotation + "(name = \"" + name + "\") on " + origin,
+				here.toString(), "conflicts with " + there + " of the same instance on " + existingOrigin
+						+ "; methods sharing a name must agree, or set the values once as " + properties);
 	}
 
 	/**

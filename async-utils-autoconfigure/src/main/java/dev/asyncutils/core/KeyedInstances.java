@@ -42,7 +42,7 @@ import org.jspecify.annotations.Nullable;
 public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 
 	/** How long an idle entry is kept before it is forgotten. */
-	static final Duration GRACE = Duration.ofSeconds(1);
+	public static final Duration GRACE = Duration.ofSeconds(1);
 
 	private final long graceNanos;
 

@@ -198,12 +198,25 @@ public final class MethodContext {
 	 * @return the exception to throw
 	 */
 	public AsyncUtilsConfigurationException invalid(String setting, @Nullable Object value, String problem) {
+		return invalid(setting, value, problem, null);
+	}
+
+	/**
+	 * Create the startup error for a bad value, with advice on how to fix it.
+	 * @param setting the attribute or property
+	 * @param value the bad value, {@code null} if there is none to show
+	 * @param problem what is wrong
+	 * @param advice how to fix it beyond correcting the setting, or {@code null}
+	 * @return the exception to throw
+	 */
+	public AsyncUtilsConfigurationException invalid(String setting, @Nullable Object value, String problem,
+			@Nullable String advice) {
 		if (this.guardName != null) {
 			return new AsyncUtilsConfigurationException(description() + ", " + setting,
 					(value != null) ? String.valueOf(value) : null, problem);
 		}
 		return new AsyncUtilsConfigurationException(this.beanName, description(), setting,
-				(value != null) ? String.valueOf(value) : null, problem);
+				(value != null) ? String.valueOf(value) : null, problem, advice);
 	}
 
 }

@@ -204,13 +204,23 @@ final class PolicyResolver {
 		if (annotation != null) {
 			return new Found<>(feature, annotation, true);
 		}
-		if (Modifier.isPublic(method.getModifiers())) {
+		if (Modifier.isPublic(method.getModifiers()) && !isObjectMethod(method)) {
 			annotation = AnnotatedElementUtils.findMergedAnnotation(beanClass, feature.annotationType());
 			if (annotation != null) {
 				return new Found<>(feature, annotation, false);
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Whether a method is, or overrides, one of {@code java.lang.Object}'s: a type-level
+	 * annotation never guards {@code toString}, {@code equals}, {@code hashCode} and the
+	 * like (a method-level annotation on one still does).
+	 */
+	private static boolean isObjectMethod(Method method) {
+		return ReflectionUtils.isObjectMethod(method) || (method.getParameterCount() == 0
+				&& (method.getName().equals("clone") || method.getName().equals("finalize")));
 	}
 
 	private void instanceUsed(String kind, String name) {
@@ -226,7 +236,7 @@ final class PolicyResolver {
 			Set<String> unused = new LinkedHashSet<>(feature.configuredInstances());
 			unused.removeAll(this.usedInstances.getOrDefault(feature.kind(), Collections.emptySet()));
 			for (String name : unused) {
-				logger.warn("async-utils: 'async-utils." + feature.kind() + ".instances." + name
+				logger.warn("async-utils: '" + ReadableSettings.instanceProperty(feature.kind(), name, "")
 						+ "' is configured, but no @" + feature.annotationType().getSimpleName()
 						+ " method and no guard built so far uses the instance name '" + name + "'");
 			}

@@ -27,6 +27,9 @@ public final class Settings {
 
 	private final Map<String, String> annotationText = new HashMap<>();
 
+	/** The property name (kebab case) behind each source {@link #pick} reported. */
+	private final Map<String, String> properties = new HashMap<>();
+
 	Settings(@Nullable MethodContext method, String kind, String annotation, String instance) {
 		this.method = method;
 		this.kind = kind;
@@ -68,17 +71,26 @@ public final class Settings {
 	 */
 	public <T> Setting<T> pick(String attribute, String property, @Nullable T fromInstance, @Nullable T fromAnnotation,
 			@Nullable T fromDefaults, @Nullable T builtIn) {
+		String source;
+		T value;
 		if (fromInstance != null) {
-			return new Setting<>(fromInstance,
-					"property 'async-utils." + this.kind + ".instances." + this.instance + "." + property + "'");
+			value = fromInstance;
+			source = "property '" + ReadableSettings.instanceProperty(this.kind, this.instance, property) + "'";
 		}
-		if (fromAnnotation != null) {
-			return new Setting<>(fromAnnotation, attribute(attribute));
+		else if (fromAnnotation != null) {
+			value = fromAnnotation;
+			source = attribute(attribute);
 		}
-		if (fromDefaults != null) {
-			return new Setting<>(fromDefaults, "property 'async-utils." + this.kind + ".defaults." + property + "'");
+		else if (fromDefaults != null) {
+			value = fromDefaults;
+			source = "property 'async-utils." + this.kind + ".defaults." + property + "'";
 		}
-		return new Setting<>(builtIn, "built-in default of " + attribute(attribute));
+		else {
+			value = builtIn;
+			source = "built-in default of " + attribute(attribute);
+		}
+		this.properties.put(source, property);
+		return new Setting<>(value, source);
 	}
 
 	/**
@@ -98,7 +110,7 @@ public final class Settings {
 		}
 		catch (RuntimeException ex) {
 			throw invalid(attribute(attribute), raw,
-					"not a duration (use e.g. \"250ms\", \"2s\", \"1m\" or \"PT0.5S\")");
+					"not a duration (use e.g. \"250ms\", \"2s\", \"1m\" or \"PT0.5S\")", null);
 		}
 	}
 
@@ -130,12 +142,26 @@ public final class Settings {
 	 * @return the exception to throw
 	 */
 	public AsyncUtilsConfigurationException invalid(Setting<?> setting, String problem) {
-		return invalid(setting.source(), display(setting), problem);
+		String property = this.properties.get(setting.source());
+		return invalid(setting.source(), display(setting), problem, (property != null) ? advice(property) : null);
 	}
 
-	private AsyncUtilsConfigurationException invalid(String setting, @Nullable String value, String problem) {
-		return (this.method != null) ? this.method.invalid(setting, value, problem)
+	private AsyncUtilsConfigurationException invalid(String setting, @Nullable String value, String problem,
+			@Nullable String advice) {
+		return (this.method != null) ? this.method.invalid(setting, value, problem, advice)
 				: new AsyncUtilsConfigurationException(setting, value, problem);
+	}
+
+	/**
+	 * Where else a setting can be given, for a method's annotation: the properties that
+	 * override it.
+	 */
+	private String advice(String property) {
+		return "Property values override the "
+				+ ((this.method != null && this.method.isGuard()) ? "guard's " + step() + " step" : "annotation")
+				+ ": '" + ReadableSettings.instanceProperty(this.kind, this.instance, property)
+				+ "' sets it for this instance, 'async-utils." + this.kind + ".defaults." + property
+				+ "' for every instance that leaves it unset.";
 	}
 
 	/**
@@ -156,11 +182,13 @@ public final class Settings {
 	 * @return the exception to throw
 	 */
 	public AsyncUtilsConfigurationException missing(String attribute, String property) {
-		return invalid(attribute(attribute), null, "is required: set it "
-				+ ((this.method != null && this.method.isGuard()) ? "in the guard's " + step() + " step"
-						: "on the annotation")
-				+ " or as property 'async-utils." + this.kind + ".instances." + this.instance + "." + property
-				+ "' or 'async-utils." + this.kind + ".defaults." + property + "'");
+		return invalid(attribute(attribute), null,
+				"is required: set it "
+						+ ((this.method != null && this.method.isGuard()) ? "in the guard's " + step() + " step"
+								: "on the annotation")
+						+ " or as property '" + ReadableSettings.instanceProperty(this.kind, this.instance, property)
+						+ "' or 'async-utils." + this.kind + ".defaults." + property + "'",
+				advice(property));
 	}
 
 	/**

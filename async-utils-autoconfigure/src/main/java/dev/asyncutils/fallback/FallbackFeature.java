@@ -57,13 +57,14 @@ public class FallbackFeature implements PolicyFeature<Fallback> {
 			throw method.invalid("@Fallback(value)", annotation.value(), "must name a method of the bean");
 		}
 		List<Class<? extends Throwable>> applyOn = Settings.unlessEmpty(annotation.applyOn());
+		boolean applyOnDefaulted = (applyOn == null);
 		if (applyOn == null) {
 			applyOn = List.of(Throwable.class);
 		}
 		List<Class<? extends Throwable>> skipOn = List.of(annotation.skipOn());
 		FallbackStats stats = this.instances.obtain(method.defaultInstanceName(),
 				(name) -> new FallbackStats(name, annotation.value()));
-		FallbackMethod fallback = FallbackMethod.resolve(method, annotation.value(), applyOn, stats);
+		FallbackMethod fallback = FallbackMethod.resolve(method, annotation.value(), applyOn, applyOnDefaulted, stats);
 		ExceptionTypeFilter filter = new ExceptionTypeFilter(applyOn, skipOn, true);
 		return switch (method.returnKind()) {
 			case PLAIN -> new PlainFallback(fallback, filter, next);

@@ -80,25 +80,32 @@ final class FallbackMethod {
 	}
 
 	/**
-	 * Find and check the fallback method of a guarded method.
+	 * Find and check the fallback method of a guarded method. Parameter and return types
+	 * are compared with type variables resolved against the bean class, so that
+	 * {@code Base<T>.fallback(int, T)} is {@code fallback(int, Long)} on a bean
+	 * {@code Sub extends Base<Long>}.
 	 * @param context the guarded method
 	 * @param name the fallback method's name
 	 * @param applyOn the failures that use the fallback (the failure parameter must
 	 * accept each of them)
+	 * @param applyOnDefaulted whether {@code applyOn} was left unset (so it is
+	 * {@code Throwable}), for the advice when a failure parameter is too narrow
 	 * @param stats the counts of the instance
 	 * @return the resolved fallback
 	 */
 	static FallbackMethod resolve(MethodContext context, String name, Collection<Class<? extends Throwable>> applyOn,
-			FallbackStats stats) {
-		Method guarded = context.method();
-		Class<?>[] parameters = guarded.getParameterTypes();
-		List<Method> candidates = Arrays.stream(ReflectionUtils.getUniqueDeclaredMethods(context.beanClass(),
-				(method) -> method.getName().equals(name) && !method.isBridge()))
+			boolean applyOnDefaulted, FallbackStats stats) {
+		Class<?> beanClass = context.beanClass();
+		Class<?>[] parameters = parameterTypes(context.method(), beanClass);
+		List<Method> candidates = Arrays
+			.stream(ReflectionUtils.getUniqueDeclaredMethods(beanClass,
+					(method) -> method.getName().equals(name) && !method.isBridge()))
 			.toList();
 		Method withFailure = null;
 		Method plain = null;
+		Method tooNarrow = null;
 		for (Method candidate : candidates) {
-			Class<?>[] types = candidate.getParameterTypes();
+			Class<?>[] types = parameterTypes(candidate, beanClass);
 			if (Arrays.equals(types, parameters)) {
 				plain = candidate;
 			}
@@ -109,6 +116,9 @@ final class FallbackMethod {
 				if (applyOn.stream().allMatch(failureType::isAssignableFrom)) {
 					withFailure = candidate;
 				}
+				else {
+					tooNarrow = candidate;
+				}
 			}
 		}
 		Method chosen = (withFailure != null) ? withFailure : plain;
@@ -116,34 +126,69 @@ final class FallbackMethod {
 				+ Arrays.stream(parameters).map((type) -> type.getSimpleName() + ", ").collect(Collectors.joining())
 				+ applyOnType(applyOn) + ")";
 		if (chosen == null) {
-			String found = candidates.isEmpty()
-					? "there is no method of that name on " + context.beanClass().getSimpleName()
+			String found = candidates.isEmpty() ? "there is no method of that name on " + beanClass.getSimpleName()
 					: "found only " + candidates.stream()
-						.map((method) -> signature(method.getName(), method.getParameterTypes()))
+						.map((method) -> signature(method.getName(), parameterTypes(method, beanClass)))
 						.collect(Collectors.joining(", "));
-			throw context.invalid("@Fallback(value)", name, "needs a method " + expected + "; " + found);
+			String advice = (tooNarrow != null) ? tooNarrowAdvice(name,
+					parameterTypes(tooNarrow, beanClass)[parameters.length], applyOn, applyOnDefaulted) : "";
+			throw context.invalid("@Fallback(value)", name, "needs a method " + expected + "; " + found + advice);
 		}
 		boolean returnsStage = checkReturnType(context, chosen, name);
 		ReflectionUtils.makeAccessible(chosen);
 		return new FallbackMethod(chosen, chosen == withFailure, returnsStage, stats);
 	}
 
+	/**
+	 * Say why a fallback whose failure parameter is narrower than {@code applyOn} was not
+	 * taken, and the two ways to fix it.
+	 */
+	private static String tooNarrowAdvice(String name, Class<?> failureType,
+			Collection<Class<? extends Throwable>> applyOn, boolean applyOnDefaulted) {
+		String missed = applyOn.stream()
+			.filter((type) -> !failureType.isAssignableFrom(type))
+			.map(Class::getSimpleName)
+			.collect(Collectors.joining(", "));
+		String why = applyOnDefaulted
+				? ". Its " + failureType.getSimpleName()
+						+ " parameter is too narrow: applyOn defaults to Throwable (every failure, Errors included)"
+				: ". Its " + failureType.getSimpleName() + " parameter does not accept " + missed
+						+ ", which applyOn lists";
+		return why + "; declare the parameter as " + (applyOnDefaulted ? "Throwable" : applyOnType(applyOn))
+				+ ", or use the fallback only for what it accepts: @Fallback(value = \"" + name + "\", applyOn = "
+				+ failureType.getSimpleName() + ".class)";
+	}
+
+	/**
+	 * Return a method's parameter types with type variables resolved against the bean
+	 * class.
+	 */
+	private static Class<?>[] parameterTypes(Method method, Class<?> beanClass) {
+		Class<?>[] types = method.getParameterTypes();
+		Class<?>[] resolved = new Class<?>[types.length];
+		for (int i = 0; i < types.length; i++) {
+			resolved[i] = ResolvableType.forMethodParameter(method, i, beanClass).resolve(types[i]);
+		}
+		return resolved;
+	}
+
 	private static boolean checkReturnType(MethodContext context, Method fallback, String name) {
 		Method guarded = context.method();
-		Class<?> expected = guarded.getReturnType();
-		Class<?> actual = fallback.getReturnType();
+		Class<?> beanClass = context.beanClass();
+		Class<?> expected = ResolvableType.forMethodReturnType(guarded, beanClass).resolve(guarded.getReturnType());
+		Class<?> actual = ResolvableType.forMethodReturnType(fallback, beanClass).resolve(fallback.getReturnType());
 		if (context.returnKind() == ReturnKind.COMPLETION_STAGE) {
 			if (CompletionStage.class.isAssignableFrom(actual)) {
 				return true;
 			}
-			Class<?> valueType = ResolvableType.forMethodReturnType(guarded)
+			Class<?> valueType = ResolvableType.forMethodReturnType(guarded, beanClass)
 				.as(CompletionStage.class)
 				.getGeneric(0)
 				.resolve(Object.class);
 			boolean voidValue = (valueType == Void.class && actual == void.class);
 			if (!voidValue && (actual == void.class || !ClassUtils.isAssignable(valueType, actual))) {
 				throw context.invalid("@Fallback(value)", name,
-						"method " + signature(fallback.getName(), fallback.getParameterTypes()) + " returns "
+						"method " + signature(fallback.getName(), parameterTypes(fallback, beanClass)) + " returns "
 								+ actual.getSimpleName() + ", but must return " + valueType.getSimpleName()
 								+ " or a CompletionStage of it");
 			}
@@ -153,7 +198,7 @@ final class FallbackMethod {
 				: actual != void.class && ClassUtils.isAssignable(expected, actual);
 		if (!matches) {
 			throw context.invalid("@Fallback(value)", name,
-					"method " + signature(fallback.getName(), fallback.getParameterTypes()) + " returns "
+					"method " + signature(fallback.getName(), parameterTypes(fallback, beanClass)) + " returns "
 							+ actual.getSimpleName() + ", but must return " + expected.getSimpleName()
 							+ " like the guarded method");
 		}

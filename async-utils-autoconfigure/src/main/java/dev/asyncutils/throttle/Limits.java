@@ -5,7 +5,10 @@ import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.function.LongSupplier;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.asyncutils.core.KeyedInstances;
+import dev.asyncutils.core.admission.AdmissionCounters;
 
 /**
  * The arithmetic of a throttle instance's limits: its own rate and burst, and any further
@@ -98,6 +101,17 @@ final class Limits {
 	}
 
 	/**
+	 * Return the span between the time a reservation of one permit is due and the time
+	 * the first limit would be empty after it: a due time plus this is the token form
+	 * {@link TokenBucket} has always answered (the first limit's state after the
+	 * reservation).
+	 * @return the first limit's interval times its burst
+	 */
+	long firstSpan() {
+		return this.intervals[0] + this.tolerances[0];
+	}
+
+	/**
 	 * Return how many limits there are.
 	 * @return the number of limits, at least 1
 	 */
@@ -130,7 +144,7 @@ final class Limits {
 	 * anything, or {@link #RETIRED}
 	 */
 	long reserve(State state, int permits, long maxWaitNanos) {
-		return reserve(state, permits, maxWaitNanos, false);
+		return reserve(state, permits, maxWaitNanos, false, null, false);
 	}
 
 	/**
@@ -140,14 +154,16 @@ final class Limits {
 	 * @param maxWaitNanos the longest acceptable wait
 	 * @param freeNowIfFree answer {@link #FREE_NOW} instead of a token when the permits
 	 * are due at once (the caller then needs no second clock reading)
+	 * @param counters where to count the outcome (with the wait measured on the reading
+	 * that decided it), {@code null} to count nothing
+	 * @param countRejection whether to count a rejection
 	 * @return the token (the time the permits are due), {@link #FREE_NOW},
 	 * {@link #REJECTED} without taking anything, or {@link #RETIRED}
 	 */
-	long reserve(State state, int permits, long maxWaitNanos, boolean freeNowIfFree) {
+	long reserve(State state, int permits, long maxWaitNanos, boolean freeNowIfFree,
+			@Nullable AdmissionCounters counters, boolean countRejection) {
 		if (this.intervals.length > 1) {
-			long due = reserveAll(state, permits, maxWaitNanos);
-			return (freeNowIfFree && due != REJECTED && due != RETIRED && due - this.clock.getAsLong() <= 0) ? FREE_NOW
-					: due;
+			return reserveAll(state, permits, maxWaitNanos, freeNowIfFree, counters, countRejection);
 		}
 		long interval = this.intervals[0];
 		long ahead = this.tolerances[0] - (permits - 1L) * interval;
@@ -162,16 +178,23 @@ final class Limits {
 			long base = (tat - now > 0) ? tat : now;
 			long due = base - ahead;
 			if (due - now > maxWaitNanos) {
+				if (counters != null && countRejection) {
+					counters.rejected();
+				}
 				return REJECTED;
 			}
 			if (TAT.compareAndSet(state, tat, base + take)) {
+				if (counters != null) {
+					counters.permitted(due - now);
+				}
 				return (freeNowIfFree && due - now <= 0) ? FREE_NOW : due;
 			}
 			Thread.yield();
 		}
 	}
 
-	private long reserveAll(State state, int permits, long maxWaitNanos) {
+	private long reserveAll(State state, int permits, long maxWaitNanos, boolean freeNowIfFree,
+			@Nullable AdmissionCounters counters, boolean countRejection) {
 		long[] tats = state.more;
 		synchronized (state) {
 			long first = state.tat;
@@ -189,6 +212,9 @@ final class Limits {
 				}
 			}
 			if (due - now > maxWaitNanos) {
+				if (counters != null && countRejection) {
+					counters.rejected();
+				}
 				return REJECTED;
 			}
 			for (int i = 0; i < this.intervals.length; i++) {
@@ -202,7 +228,10 @@ final class Limits {
 				}
 			}
 			state.lastDue = due;
-			return due;
+			if (counters != null) {
+				counters.permitted(due - now);
+			}
+			return (freeNowIfFree && due - now <= 0) ? FREE_NOW : due;
 		}
 	}
 

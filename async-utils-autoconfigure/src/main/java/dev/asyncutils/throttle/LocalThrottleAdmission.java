@@ -8,14 +8,17 @@ import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.core.admission.Permit;
 
 /**
- * The admission of a throttle instance in this JVM: one compare-and-set on the
- * {@link TokenBucket} takes the next permit, due now or later. A plain caller sleeps
- * (interruptibly) until it is due; an asynchronous one gets a future that a timer
- * completes then. An interrupted or cancelled caller gives its permit back where no later
- * caller counted on it yet. The permit itself is {@link Permit#NONE}: spent when taken.
+ * The admission of a throttle bucket in this JVM (an instance's, or one key's): one
+ * compare-and-set on the {@link TokenBucket} takes the next permits, due now or later. A
+ * plain caller sleeps (interruptibly) until they are due; an asynchronous one gets a
+ * future that a timer completes then. An interrupted or cancelled caller gives its
+ * permits back where no later caller counted on them yet. The permit itself is
+ * {@link Permit#NONE}: spent when taken. A key's bucket that was forgotten meanwhile (it
+ * was full) is replaced by the key's current one.
  */
 final class LocalThrottleAdmission implements ThrottleAdmission {
 
@@ -24,49 +27,80 @@ final class LocalThrottleAdmission implements ThrottleAdmission {
 
 	private final TokenBucket bucket;
 
-	LocalThrottleAdmission(TokenBucket bucket) {
+	private final int permits;
+
+	LocalThrottleAdmission(TokenBucket bucket, int permits) {
 		this.bucket = bucket;
+		this.permits = permits;
+	}
+
+	/**
+	 * Return the admission of the same bucket for calls of another number of permits.
+	 * @param permits permits per call, from 1 to the bucket's smallest burst
+	 * @return the admission
+	 */
+	LocalThrottleAdmission withPermits(int permits) {
+		return (permits == this.permits) ? this : new LocalThrottleAdmission(this.bucket, permits);
 	}
 
 	@Override
 	public @Nullable Permit tryAdmit() {
-		return this.bucket.takeIfFree() ? Permit.NONE : null;
+		if (this.permits == 1) {
+			return this.bucket.takeIfFree() ? Permit.NONE : null;
+		}
+		return (this.bucket.reserve(this.permits, 0, true, false) == TokenBucket.FREE_NOW) ? Permit.NONE : null;
 	}
 
 	@Override
 	public Permit admit() {
-		long token = this.bucket.reserveUnlessFree(this.bucket.maxWaitNanos());
+		TokenBucket bucket = this.bucket;
+		long token = bucket.reserve(this.permits, bucket.maxWaitNanos(), true, true);
+		while (token == TokenBucket.RETIRED) {
+			bucket = current(bucket);
+			token = bucket.reserve(this.permits, bucket.maxWaitNanos(), true, true);
+		}
 		if (token == TokenBucket.REJECTED) {
-			throw this.bucket.rejected(TokenBucket.BEYOND_MAX_WAIT);
+			throw bucket.rejected(TokenBucket.BEYOND_MAX_WAIT);
 		}
 		if (token != TokenBucket.FREE_NOW) {
-			this.bucket.awaitPermit(token);
+			bucket.awaitPermit(token, this.permits);
 		}
 		return Permit.NONE;
 	}
 
 	@Override
 	public CompletableFuture<Permit> admitLater(ScheduledExecutorService scheduler) {
-		long token = this.bucket.reserveUnlessFree(this.bucket.maxWaitNanos());
+		TokenBucket bucket = this.bucket;
+		long token;
+		try {
+			token = bucket.reserve(this.permits, bucket.maxWaitNanos(), true, true);
+			while (token == TokenBucket.RETIRED) {
+				bucket = current(bucket);
+				token = bucket.reserve(this.permits, bucket.maxWaitNanos(), true, true);
+			}
+		}
+		catch (ThrottleRejectedException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 		if (token == TokenBucket.REJECTED) {
-			return CompletableFuture.failedFuture(this.bucket.rejected(TokenBucket.BEYOND_MAX_WAIT));
+			return CompletableFuture.failedFuture(bucket.rejected(TokenBucket.BEYOND_MAX_WAIT));
 		}
 		if (token == TokenBucket.FREE_NOW) {
 			return NOW;
 		}
-		long wait = this.bucket.waitNanos(token, this.bucket.now());
+		long wait = bucket.waitNanos(token, bucket.now());
 		if (wait == 0) {
 			return NOW;
 		}
-		DuePermit due = new DuePermit(token);
+		DuePermit due = new DuePermit(bucket, token, this.permits);
 		try {
 			due.timer = scheduler.schedule(due, wait, TimeUnit.NANOSECONDS);
 		}
 		catch (RejectedExecutionException ex) {
-			this.bucket.cancel(token);
+			bucket.cancel(token, this.permits);
 			return CompletableFuture.failedFuture(ex);
 		}
-		return this.bucket.waitingCalls().watch(due);
+		return bucket.waitingCalls().watch(due);
 	}
 
 	@Override
@@ -74,9 +108,27 @@ final class LocalThrottleAdmission implements ThrottleAdmission {
 		this.bucket.waitingCalls().shutDown();
 	}
 
+	/**
+	 * Return the bucket that stands for a forgotten key's bucket now.
+	 */
+	private static TokenBucket current(TokenBucket retired) {
+		TokenBucket successor = retired.successor();
+		if (successor == null) {
+			retired.counters().rejected();
+			throw retired.maxKeysReached();
+		}
+		return successor;
+	}
+
 	@Override
 	public boolean tryAcquire() {
-		return this.bucket.reserve(0) != TokenBucket.REJECTED;
+		TokenBucket bucket = this.bucket;
+		long token = bucket.reserve(this.permits, 0, false, true);
+		while (token == TokenBucket.RETIRED) {
+			bucket = current(bucket);
+			token = bucket.reserve(this.permits, 0, false, true);
+		}
+		return token != TokenBucket.REJECTED;
 	}
 
 	@Override
@@ -90,17 +142,23 @@ final class LocalThrottleAdmission implements ThrottleAdmission {
 	}
 
 	/**
-	 * A permit reserved for later, completed by the timer when due; cancelling it first
+	 * Permits reserved for later, completed by the timer when due; cancelling it first
 	 * gives the reservation back where possible.
 	 */
-	private final class DuePermit extends CompletableFuture<Permit> implements Runnable {
+	private static final class DuePermit extends CompletableFuture<Permit> implements Runnable {
+
+		private final TokenBucket bucket;
 
 		private final long token;
 
+		private final int permits;
+
 		volatile @Nullable Future<?> timer;
 
-		DuePermit(long token) {
+		DuePermit(TokenBucket bucket, long token, int permits) {
+			this.bucket = bucket;
 			this.token = token;
+			this.permits = permits;
 		}
 
 		@Override
@@ -117,7 +175,7 @@ final class LocalThrottleAdmission implements ThrottleAdmission {
 			if (timer != null) {
 				timer.cancel(false);
 			}
-			LocalThrottleAdmission.this.bucket.cancel(this.token);
+			this.bucket.cancel(this.token, this.permits);
 			return true;
 		}
 

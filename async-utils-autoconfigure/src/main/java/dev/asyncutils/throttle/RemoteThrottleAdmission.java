@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.backend.BackendSettings;
+import dev.asyncutils.backend.BackendStoppedException;
 import dev.asyncutils.backend.BackendUnavailableException;
 import dev.asyncutils.backend.OnFailure;
 import dev.asyncutils.core.Failures;
@@ -141,6 +142,10 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 	}
 
 	private long unavailable(Throwable cause, long start, long maxWaitNanos) {
+		if (cause instanceof BackendStoppedException) {
+			// the application is shutting down: no failure mode applies
+			throw WaitingCalls.shuttingDown();
+		}
 		switch (this.onFailure) {
 			case FAIL_OPEN -> {
 				this.bucket.counters().permitted(0);

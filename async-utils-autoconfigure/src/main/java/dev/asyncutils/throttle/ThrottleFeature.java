@@ -52,7 +52,8 @@ public class ThrottleFeature implements PolicyFeature<Throttle> {
 		ThrottleSettings settings = this.registry.resolve(method.settings(kind(), "Throttle", name), annotation);
 		TokenBucket bucket = this.registry.obtain(settings,
 				method.description() + " of bean '" + method.beanName() + "'");
-		return AdmissionInvokers.create(method, bucket.admission(), next);
+		bucket.keyTimer(method.scheduler());
+		return AdmissionInvokers.create(method, CallThrottle.of(method, annotation, bucket), next);
 	}
 
 }

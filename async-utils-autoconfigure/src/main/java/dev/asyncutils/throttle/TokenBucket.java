@@ -1,8 +1,7 @@
 package dev.asyncutils.throttle;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
@@ -11,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.backend.RemoteInstance;
+import dev.asyncutils.core.KeyedInstances;
 import dev.asyncutils.core.admission.Admission;
 import dev.asyncutils.core.admission.AdmissionInstance;
 import dev.asyncutils.core.admission.WaitingCalls;
@@ -21,11 +21,18 @@ import dev.asyncutils.core.admission.WaitingCalls;
  * {@code burst + rate * t / per} permits are handed out, whatever the number of threads.
  *
  * <p>
- * The whole state is one {@code long}: the theoretical time at which the bucket would be
- * empty of reservations (the "generic cell rate algorithm" view of a token bucket).
- * Taking a permit, now or reserved for later, is one compare-and-set on it: no lock, no
- * background refill, no allocation. The emission interval {@code per / rate} is rounded
- * up to the nanosecond, so rounding can only make the bucket stricter.
+ * The arithmetic is {@link Limits}: with one limit the whole state is one {@code long},
+ * the theoretical time at which the bucket would be empty of reservations (the "generic
+ * cell rate algorithm" view of a token bucket), and taking permits, now or reserved for
+ * later, is one compare-and-set on it: no lock, no background refill, no allocation. The
+ * emission interval {@code per / rate} is rounded up to the nanosecond, so rounding can
+ * only make the bucket stricter. Further {@code limits} of the instance are taken from at
+ * once, atomically.
+ *
+ * <p>
+ * An instance whose calls name a key ({@code @Throttle(key = ...)}) has one bucket per
+ * key besides this one (the bucket of a {@code null} key): {@link #forKey(Object)} hands
+ * it out. The buckets of the keys share this one's settings, limits and counters.
  *
  * <p>
  * This is also the programmatic twin of {@code @Throttle}: obtain the instance of a name
@@ -39,7 +46,7 @@ import dev.asyncutils.core.admission.WaitingCalls;
  * shared bucket, while the low-level {@link #reserve()} family works on the local bucket
  * of the same settings, the one the {@code local} failure mode falls back to.
  */
-public final class TokenBucket extends AdmissionInstance {
+public final class TokenBucket extends AdmissionInstance implements KeyedInstances.Retirable {
 
 	/** Why a call is rejected when its permit would come later than its max-wait. */
 	static final String BEYOND_MAX_WAIT = "the next permit is further away than max-wait";
@@ -50,31 +57,36 @@ public final class TokenBucket extends AdmissionInstance {
 	/** Returned by {@link #reserveUnlessFree(long)} when the permit is free at once. */
 	static final long FREE_NOW = Long.MIN_VALUE + 1;
 
-	private static final VarHandle TAT;
-
-	static {
-		try {
-			TAT = MethodHandles.lookup().findVarHandle(TokenBucket.class, "tat", long.class);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new ExceptionInInitializerError(ex);
-		}
-	}
+	/** Returned by {@code reserve} when this key's bucket was forgotten meanwhile. */
+	static final long RETIRED = Limits.RETIRED;
 
 	private final ThrottleSettings settings;
 
-	private final long interval;
+	private final Limits limits;
 
-	private final long tolerance;
+	private final Limits.State state;
 
 	private final long maxWaitNanos;
 
 	private final LongSupplier clock;
 
-	@SuppressWarnings("unused") // accessed through TAT
-	private volatile long tat;
+	private final WaitingCalls waitingCalls;
 
-	private final WaitingCalls waitingCalls = new WaitingCalls();
+	/**
+	 * The instance's unkeyed bucket, for the bucket of a key; {@code null} for itself.
+	 */
+	private final @Nullable TokenBucket parent;
+
+	/** The key of this bucket, {@code null} for the instance's unkeyed bucket. */
+	private final @Nullable Object key;
+
+	/** The buckets of the keys, created on first use. */
+	private volatile @Nullable KeyedInstances<TokenBucket> keys;
+
+	private volatile @Nullable ScheduledExecutorService keyTimer;
+
+	/** Whether a method names a key for this instance's calls. */
+	private volatile boolean keyedByMethod;
 
 	/** Who admits the calls: this bucket, or the remote bucket of the same settings. */
 	private final ThrottleAdmission admission;
@@ -99,14 +111,157 @@ public final class TokenBucket extends AdmissionInstance {
 	 */
 	public TokenBucket(ThrottleSettings settings, LongSupplier clock, @Nullable RemoteThrottle remote) {
 		this.settings = settings;
-		this.interval = settings.intervalNanos();
-		this.tolerance = this.interval * (settings.burst() - 1L);
+		this.limits = new Limits(settings.allLimits(), clock);
+		this.state = this.limits.newState();
 		this.maxWaitNanos = (settings.maxWait() != null) ? settings.maxWait().toNanos() : Long.MAX_VALUE;
 		this.clock = clock;
-		this.tat = clock.getAsLong();
+		this.waitingCalls = new WaitingCalls();
+		this.parent = null;
+		this.key = null;
 		this.remote = remote;
 		this.admission = (remote != null) ? new RemoteThrottleAdmission(this, remote)
-				: new LocalThrottleAdmission(this);
+				: new LocalThrottleAdmission(this, 1);
+	}
+
+	/**
+	 * Create the full bucket of one key of an instance.
+	 */
+	private TokenBucket(TokenBucket parent, Object key) {
+		super(parent.counters());
+		this.settings = parent.settings;
+		this.limits = parent.limits;
+		this.state = this.limits.newState();
+		this.maxWaitNanos = parent.maxWaitNanos;
+		this.clock = parent.clock;
+		this.waitingCalls = parent.waitingCalls;
+		this.parent = parent;
+		this.key = key;
+		this.remote = null;
+		this.admission = new LocalThrottleAdmission(this, 1);
+	}
+
+	/**
+	 * Return the bucket of a key: its own bucket with this instance's settings and
+	 * limits, created on first use and forgotten about a second after it is full again. A
+	 * {@code null} key answers this (the unkeyed) bucket.
+	 * @param key the key value
+	 * @return the key's bucket
+	 * @throws ThrottleRejectedException if the key is new and {@code max-keys} keys are
+	 * held already
+	 * @throws UnsupportedOperationException for an instance whose bucket is remote
+	 */
+	public TokenBucket forKey(@Nullable Object key) {
+		if (key == null) {
+			return (this.parent != null) ? this.parent : this;
+		}
+		TokenBucket bucket = keyed(key);
+		if (bucket == null) {
+			counters().rejected();
+			throw maxKeysReached();
+		}
+		return bucket;
+	}
+
+	/**
+	 * Return the bucket of a key, or {@code null} if the key is new and max-keys keys are
+	 * held.
+	 * @param key the key value
+	 * @return the key's bucket or {@code null}
+	 */
+	@Nullable TokenBucket keyed(Object key) {
+		TokenBucket owner = (this.parent != null) ? this.parent : this;
+		KeyedInstances<TokenBucket> keys = owner.keys;
+		if (keys == null) {
+			keys = owner.createKeys();
+		}
+		return keys.get(key);
+	}
+
+	private synchronized KeyedInstances<TokenBucket> createKeys() {
+		if (this.remote != null) {
+			throw new UnsupportedOperationException("Keys of throttle instance '" + this.settings.name()
+					+ "' with a remote backend: not supported yet");
+		}
+		KeyedInstances<TokenBucket> keys = this.keys;
+		if (keys == null) {
+			keys = new KeyedInstances<>(this.settings.maxKeys(), (key) -> new TokenBucket(this, key), this.clock,
+					this.keyTimer);
+			this.keys = keys;
+		}
+		return keys;
+	}
+
+	/**
+	 * Use a scheduler to forget the buckets of idle keys even while no call arrives.
+	 * @param timer the scheduler
+	 */
+	void keyTimer(ScheduledExecutorService timer) {
+		if (this.keyTimer == null) {
+			this.keyTimer = timer;
+		}
+	}
+
+	/**
+	 * Mark this instance as keyed: a method evaluates a key for each call.
+	 */
+	void markKeyed() {
+		this.keyedByMethod = true;
+	}
+
+	/**
+	 * Return whether this instance is keyed: a method names a key, or a caller asked for
+	 * a key's bucket.
+	 * @return {@code true} for a keyed instance
+	 */
+	public boolean isKeyed() {
+		return this.keyedByMethod || this.keys != null;
+	}
+
+	/**
+	 * Return how many keys' buckets are held now.
+	 * @return the keys held, 0 for an instance that no call with a key used yet
+	 */
+	public int keysHeld() {
+		KeyedInstances<TokenBucket> keys = (this.parent != null) ? this.parent.keys : this.keys;
+		return (keys != null) ? keys.size() : 0;
+	}
+
+	/**
+	 * Return the bucket that now stands for this one's key: a key's bucket that was
+	 * forgotten is replaced by a fresh one.
+	 * @return the current bucket of the key, or {@code null} if max-keys keys are held
+	 */
+	@Nullable TokenBucket successor() {
+		TokenBucket parent = this.parent;
+		Object key = this.key;
+		if (parent == null || key == null) {
+			throw new IllegalStateException("The unkeyed bucket is never retired");
+		}
+		return parent.keyed(key);
+	}
+
+	ThrottleRejectedException maxKeysReached() {
+		return new ThrottleRejectedException(this.settings.name(), KeyedInstances.GRACE,
+				"max-keys (" + this.settings.maxKeys()
+						+ ") keys hold a bucket; a call with a new key is rejected until one of them is full again");
+	}
+
+	/**
+	 * Return the most permits one call may take: the smallest burst of the limits.
+	 * @return the most permits per call
+	 */
+	int maxPermits() {
+		return this.limits.maxPermits();
+	}
+
+	@Override
+	public long nanosUntilIdle() {
+		return this.limits.nanosUntilFull(this.state);
+	}
+
+	@Override
+	public boolean retire() {
+		return this.limits.retire(this.state);
 	}
 
 	/**
@@ -162,7 +317,7 @@ public final class TokenBucket extends AdmissionInstance {
 	 * {@link #cancel(long)}), or {@link #REJECTED} without reserving anything
 	 */
 	public long reserve(long maxWaitNanos) {
-		return reserve(maxWaitNanos, false, true);
+		return reserve(1, maxWaitNanos, false, true);
 	}
 
 	/**
@@ -174,7 +329,7 @@ public final class TokenBucket extends AdmissionInstance {
 	 * {@link #REJECTED}
 	 */
 	long reserveUnlessFree(long maxWaitNanos) {
-		return reserve(maxWaitNanos, true, true);
+		return reserve(1, maxWaitNanos, true, true);
 	}
 
 	/**
@@ -182,37 +337,29 @@ public final class TokenBucket extends AdmissionInstance {
 	 * @return {@code true} if a permit was taken
 	 */
 	boolean takeIfFree() {
-		return reserve(0, true, false) != REJECTED;
+		return reserve(1, 0, true, false) == FREE_NOW;
 	}
 
-	private long reserve(long maxWaitNanos, boolean freeNowIfFree, boolean countRejection) {
-		while (true) {
-			long tat = (long) TAT.getVolatile(this);
-			// the clock is read after the state, on every pass: a reading older than
-			// the state could refuse a free permit, or date a permit back and so let
-			// later ones through early
-			long now = this.clock.getAsLong();
-			long base = (tat - now > 0) ? tat : now;
-			long wait = base - this.tolerance - now;
-			// never beyond MAX_WAIT_NANOS: with the burst's tolerance and the interval
-			// bounded at startup, the backlog stays far from 2^63 ns and never wraps
-			if (wait > maxWaitNanos || wait > MAX_WAIT_NANOS) {
-				if (countRejection) {
-					counters().rejected();
-				}
-				return REJECTED;
-			}
-			long next = base + this.interval;
-			if (TAT.compareAndSet(this, tat, next)) {
-				counters().permitted(wait);
-				return (wait <= 0 && freeNowIfFree) ? FREE_NOW : next;
-			}
-			// lost the race to another caller: give up the core before trying again, so
-			// that with more busy threads than cores the winner goes on undisturbed
-			// instead of every thread re-reading and failing (measured: 2 and 4 threads
-			// on 2 cores reach the one-thread throughput this way, not with a spin)
-			Thread.yield();
+	/**
+	 * Reserve permits from every limit if they are due within {@code maxWaitNanos}.
+	 * @param permits how many, from 1 to {@link #maxPermits()}
+	 * @param maxWaitNanos the longest acceptable wait
+	 * @param freeNowIfFree answer {@link #FREE_NOW} when they are due at once
+	 * @param countRejection count a rejection
+	 * @return {@link #FREE_NOW}, a token, {@link #REJECTED}, or {@link #RETIRED} when
+	 * this key's bucket was forgotten (take the {@link #successor()})
+	 */
+	long reserve(int permits, long maxWaitNanos, boolean freeNowIfFree, boolean countRejection) {
+		// never beyond MAX_WAIT_NANOS: with the burst's tolerance and the interval
+		// bounded
+		// at startup, the backlog stays far from 2^63 ns and never wraps
+		long due = this.limits.reserve(this.state, permits, Math.min(maxWaitNanos, MAX_WAIT_NANOS), freeNowIfFree,
+				counters(), countRejection);
+		if (due == Limits.FREE_NOW || due == Limits.REJECTED || due == Limits.RETIRED) {
+			return due;
 		}
+		// the token form of old: the first limit's state after this reservation
+		return due + this.limits.firstSpan();
 	}
 
 	/**
@@ -230,8 +377,7 @@ public final class TokenBucket extends AdmissionInstance {
 	 * @return the remaining wait in nanoseconds, 0 if the permit is free
 	 */
 	public long waitNanos(long token, long now) {
-		long wait = token - this.interval - this.tolerance - now;
-		return (wait > 0) ? wait : 0;
+		return Limits.waitNanos(token - this.limits.firstSpan(), now);
 	}
 
 	/**
@@ -242,7 +388,11 @@ public final class TokenBucket extends AdmissionInstance {
 	 * @return {@code true} if the permit was returned
 	 */
 	public boolean cancel(long token) {
-		if (TAT.compareAndSet(this, token, token - this.interval)) {
+		return cancel(token, 1);
+	}
+
+	boolean cancel(long token, int permits) {
+		if (this.limits.cancel(this.state, token - this.limits.firstSpan(), permits)) {
 			counters().unpermitted();
 			return true;
 		}
@@ -276,6 +426,10 @@ public final class TokenBucket extends AdmissionInstance {
 	 * shutting down
 	 */
 	public void awaitPermit(long token) {
+		awaitPermit(token, 1);
+	}
+
+	void awaitPermit(long token, int permits) {
 		long wait = waitNanos(token, this.clock.getAsLong());
 		if (wait <= 0) {
 			return;
@@ -284,19 +438,19 @@ public final class TokenBucket extends AdmissionInstance {
 			this.waitingCalls.enter();
 		}
 		catch (RuntimeException ex) {
-			cancel(token);
+			cancel(token, permits);
 			throw ex;
 		}
 		try {
 			while (wait > 0) {
 				LockSupport.parkNanos(this, wait);
 				if (Thread.interrupted()) {
-					cancel(token);
+					cancel(token, permits);
 					Thread.currentThread().interrupt();
 					throw rejected("interrupted while waiting for a permit");
 				}
 				if (this.waitingCalls.isShutDown()) {
-					cancel(token);
+					cancel(token, permits);
 					throw WaitingCalls.shuttingDown();
 				}
 				wait = waitNanos(token, this.clock.getAsLong());
@@ -312,9 +466,7 @@ public final class TokenBucket extends AdmissionInstance {
 	 * @return the wait, zero if a permit is free now
 	 */
 	public Duration timeUntilPermit() {
-		long now = this.clock.getAsLong();
-		long tat = (long) TAT.getVolatile(this);
-		long wait = tat - this.tolerance - now;
+		long wait = this.limits.nanosUntilPermit(this.state);
 		return Duration.ofNanos((wait > 0) ? wait : 0);
 	}
 
@@ -327,14 +479,7 @@ public final class TokenBucket extends AdmissionInstance {
 	}
 
 	int localAvailablePermits() {
-		long now = this.clock.getAsLong();
-		long tat = (long) TAT.getVolatile(this);
-		long backlog = tat - now;
-		if (backlog <= 0) {
-			return this.settings.burst();
-		}
-		long free = (this.tolerance + this.interval - backlog) / this.interval;
-		return (int) Math.max(0, Math.min(free, this.settings.burst()));
+		return this.limits.available(this.state);
 	}
 
 	/**
@@ -346,11 +491,7 @@ public final class TokenBucket extends AdmissionInstance {
 	}
 
 	int localWaiting() {
-		long backlog = (long) TAT.getVolatile(this) - this.tolerance - this.clock.getAsLong();
-		if (backlog <= 0) {
-			return 0;
-		}
-		return (int) Math.min(Integer.MAX_VALUE, (backlog + this.interval - 1) / this.interval);
+		return this.limits.waiting(this.state);
 	}
 
 	/**

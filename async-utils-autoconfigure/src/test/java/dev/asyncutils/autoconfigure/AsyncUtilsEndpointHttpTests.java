@@ -71,27 +71,42 @@ class AsyncUtilsEndpointHttpTests {
 			assertThat((Map<String, Object>) api.get("settings")).containsEntry("rate", 10.0)
 				.containsEntry("per", "1m")
 				.containsEntry("burst", 5)
-				.containsEntry("maxWait", "none");
+				.containsEntry("maxWait", null);
 			assertThat(api).containsEntry("permitted", 3).containsEntry("availablePermits", 2);
 
 			Map<String, Object> flaky = (Map<String, Object>) ((Map<String, Object>) body.get("retries")).get("flaky");
 			Map<String, Object> method = (Map<String, Object>) ((Map<String, Object>) flaky.get("methods"))
 				.get("Client.call()");
-			assertThat(method).containsEntry("maxAttempts", 4).containsEntry("delay", "1ms");
+			assertThat(method).containsEntry("maxAttempts", 4)
+				.containsEntry("delay", "1ms")
+				.containsEntry("maxDuration", null);
 			assertThat((Map<String, Object>) flaky.get("calls")).containsEntry("success", 1)
 				.containsEntry("success_after_retry", 1);
 			assertThat(flaky).containsEntry("retries", 1);
 
 			Map<String, Object> slots = (Map<String, Object>) ((Map<String, Object>) body.get("bounded")).get("slots");
 			assertThat(slots).containsEntry("limit", 2).containsEntry("active", 0).containsEntry("waiting", 0);
+			// numbers are numbers and an absent value is null, never a word like
+			// "unbounded"
+			assertThat((Map<String, Object>) slots.get("settings")).containsEntry("maxConcurrent", 2)
+				.containsEntry("maxWait", null)
+				.containsEntry("maxQueued", null);
+			Map<String, Object> queue = (Map<String, Object>) ((Map<String, Object>) body.get("bounded")).get("queue");
+			assertThat((Map<String, Object>) queue.get("settings")).containsEntry("maxConcurrent", 1)
+				.containsEntry("maxWait", "2s")
+				.containsEntry("maxQueued", 7);
 
 			Map<String, Object> deadline = (Map<String, Object>) ((Map<String, Object>) body.get("timeouts"))
 				.get("Client.call");
 			assertThat((Map<String, Object>) deadline.get("calls")).containsEntry("completed", 3)
 				.containsEntry("timed_out", 0);
+			assertThat((Map<String, Object>) ((Map<String, Object>) deadline.get("methods")).get("Client.call()"))
+				.containsEntry("timeout", "5s")
+				.containsEntry("cleanup", null);
 
 			Map<String, Object> batch = (Map<String, Object>) body.get("batch");
-			assertThat((Map<String, Object>) batch.get("options")).containsEntry("batchSize", 25);
+			assertThat((Map<String, Object>) batch.get("options")).containsEntry("batchSize", 25)
+				.containsEntry("itemTimeout", null);
 			assertThat((List<Object>) batch.get("runs")).isEmpty();
 		}
 
@@ -153,6 +168,10 @@ class AsyncUtilsEndpointHttpTests {
 
 		String recover() {
 			return "fallback";
+		}
+
+		@Bounded(name = "queue", value = 1, maxWait = "2s", maxQueued = 7)
+		public void queued() {
 		}
 
 	}

@@ -40,12 +40,12 @@ class ConfigurationMetadataTests {
 
 	private static final String METADATA = "META-INF/spring-configuration-metadata.json";
 
-	static final List<String> CONTRACT_PROPERTIES = List.of("async-utils.enabled", "async-utils.scheduler-threads",
-			"async-utils.metrics.enabled", "async-utils.retry.defaults.max-attempts",
-			"async-utils.retry.defaults.delay", "async-utils.retry.defaults.multiplier",
-			"async-utils.retry.defaults.max-delay", "async-utils.retry.defaults.jitter",
-			"async-utils.retry.defaults.max-duration", "async-utils.retry.defaults.retry-on",
-			"async-utils.retry.defaults.abort-on", "async-utils.retry.instances",
+	static final List<String> CONTRACT_PROPERTIES = List.of("async-utils.enabled", "async-utils.order",
+			"async-utils.web.enabled", "async-utils.scheduler-threads", "async-utils.metrics.enabled",
+			"async-utils.retry.defaults.max-attempts", "async-utils.retry.defaults.delay",
+			"async-utils.retry.defaults.multiplier", "async-utils.retry.defaults.max-delay",
+			"async-utils.retry.defaults.jitter", "async-utils.retry.defaults.max-duration",
+			"async-utils.retry.defaults.retry-on", "async-utils.retry.defaults.abort-on", "async-utils.retry.instances",
 			"async-utils.timeout.defaults.duration", "async-utils.timeout.instances",
 			"async-utils.throttle.defaults.rate", "async-utils.throttle.defaults.per",
 			"async-utils.throttle.defaults.burst", "async-utils.throttle.defaults.max-wait",
@@ -58,6 +58,7 @@ class ConfigurationMetadataTests {
 			"async-utils.debounce.instances");
 
 	private static final Map<String, Object> DEFAULTS = Map.ofEntries(Map.entry("async-utils.enabled", true),
+			Map.entry("async-utils.order", Integer.MAX_VALUE), Map.entry("async-utils.web.enabled", true),
 			Map.entry("async-utils.scheduler-threads", 2), Map.entry("async-utils.metrics.enabled", true),
 			Map.entry("async-utils.retry.defaults.max-attempts", 3),
 			Map.entry("async-utils.retry.defaults.delay", Duration.ofMillis(100)),

@@ -15,8 +15,10 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
+import dev.asyncutils.annotation.Throttle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -91,8 +93,28 @@ class TypeLevelAnnotationTests {
 		});
 	}
 
+	@Test
+	void objectMethodsAreNeverGuardedByTypeLevelAnnotations() {
+		this.runner.run((context) -> {
+			OneCallPerHour bean = context.getBean(OneCallPerHour.class);
+			for (int i = 0; i < 3; i++) {
+				assertThat(bean.toString()).isEqualTo("one call per hour");
+				assertThat(bean.equals(bean)).isTrue();
+				bean.hashCode();
+			}
+			// the one permit is still there: none of the above took it
+			bean.call();
+			assertThat(catchThrowable(bean::call)).isInstanceOf(ThrottleRejectedException.class);
+		});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class Config {
+
+		@Bean
+		OneCallPerHour oneCallPerHour() {
+			return new OneCallPerHour();
+		}
 
 		@Bean
 		Calls calls() {
@@ -119,6 +141,33 @@ class TypeLevelAnnotationTests {
 		int of(String method) {
 			AtomicInteger count = this.counts.get(method);
 			return (count != null) ? count.get() : 0;
+		}
+
+	}
+
+	static class Described {
+
+		@Override
+		public String toString() {
+			return "one call per hour";
+		}
+
+	}
+
+	@Throttle(rate = 1, per = "1h", maxWait = "0")
+	static class OneCallPerHour extends Described {
+
+		public void call() {
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other == this;
+		}
+
+		@Override
+		public int hashCode() {
+			return 42;
 		}
 
 	}

@@ -78,7 +78,7 @@ class BoundedConfigurationTests {
 	void conflictOnMaxWaitAloneFailsAtStartup() {
 		AsyncUtilsConfigurationException ex = startupFailure(this.runner.withBean("bad", WaitClash.class));
 		assertThat(ex.getMessage()).contains("@Bounded(name = \"waits\")", "conflicts with", "WaitClash.one()",
-				"WaitClash.two()", "PT1S", "PT2S");
+				"WaitClash.two()", "max-wait 1s", "max-wait 2s");
 	}
 
 	@Test
@@ -145,7 +145,7 @@ class BoundedConfigurationTests {
 		assertThat(ex.getSetting()).isEqualTo("@Bounded(value)");
 		assertThat(ex.getValue()).isNull();
 		assertThat(ex.getMessage()).contains("bean 'bad'", "Unset.call()",
-				"async-utils.bounded.instances.Unset.call.max-concurrent",
+				"async-utils.bounded.instances.[Unset.call].max-concurrent",
 				"async-utils.bounded.defaults.max-concurrent");
 	}
 

@@ -48,7 +48,7 @@ class DebounceStartupTests {
 	void aMissingQuietPeriodFailsTheStartupWithTheProperties() {
 		AsyncUtilsConfigurationException ex = startupFailure(NoDelay.class);
 		assertThat(ex.getSetting()).isEqualTo("@Debounce(value)");
-		assertThat(ex.getProblem()).contains("async-utils.debounce.instances.NoDelay.call.delay",
+		assertThat(ex.getProblem()).contains("async-utils.debounce.instances.[NoDelay.call].delay",
 				"async-utils.debounce.defaults.delay");
 	}
 

@@ -215,7 +215,7 @@ class ThrottleConfigurationTests {
 	void rateFromNowhereFailsStartup() {
 		AsyncUtilsConfigurationException ex = startupFailure(NoRate.class);
 		assertNames(ex, "NoRate.call()", "@Throttle(rate)", null, "is required");
-		assertThat(ex.getProblem()).contains("async-utils.throttle.instances.NoRate.call.rate",
+		assertThat(ex.getProblem()).contains("async-utils.throttle.instances.[NoRate.call].rate",
 				"async-utils.throttle.defaults.rate");
 	}
 

@@ -31,6 +31,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
+import dev.asyncutils.backend.BackendStoppedException;
 import dev.asyncutils.backend.BackendUnavailableException;
 import dev.asyncutils.bounded.BoundedBackend;
 import dev.asyncutils.bounded.BoundedSettings;
@@ -168,6 +169,9 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, SmartLifec
 	<T> CompletableFuture<T> call(Health health, long timeoutNanos,
 			Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command, @Nullable Consumer<T> late,
 			boolean evenIfUnhealthy) {
+		if (!evenIfUnhealthy && this.closed) {
+			return CompletableFuture.failedFuture(new BackendStoppedException("the redis backend is stopped"));
+		}
 		if (!evenIfUnhealthy && !health.shouldAsk()) {
 			return CompletableFuture.failedFuture(new BackendUnavailableException(health.unhealthyFor()));
 		}
@@ -193,7 +197,7 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, SmartLifec
 			// stopped: never throw at a caller (a slot given back from a finally block or
 			// a
 			// completion callback), and send nothing that no timer would end
-			return CompletableFuture.failedFuture(new BackendUnavailableException("the redis backend is stopped"));
+			return CompletableFuture.failedFuture(new BackendStoppedException("the redis backend is stopped"));
 		}
 		CompletionStage<T> sent;
 		try {

@@ -3,6 +3,7 @@ package dev.asyncutils.redis;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -11,8 +12,10 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.asyncutils.annotation.Bounded;
+import dev.asyncutils.annotation.Throttle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Closing the context: the calls running at close finish, and every Redis slot this
@@ -47,12 +50,52 @@ class RedisShutdownTests extends RedisTestSupport {
 		assertThat(redis().zcard(KEY)).isZero();
 	}
 
+	@Test
+	void callsArrivingAfterTheBackendStoppedEndWithRejectedExecution() {
+		ConfigurableApplicationContext context = start(new Probe(), new Class<?>[] { Holder.class, Rated.class },
+				props("async-utils.bounded.instances.shared.backend=redis",
+						"async-utils.bounded.instances.shared.max-concurrent=3",
+						"async-utils.throttle.instances.rated.backend=redis",
+						"async-utils.throttle.instances.rated.rate=100"));
+		Holder bean = context.getBean(Holder.class);
+		// the context is closing: the backend stops before its connection closes
+		context.getBean(RedisBackend.class).stop();
+		// no failure mode applies (the default, local, would admit them on this JVM
+		// alone)
+		assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(bean::plain)
+			.withMessageContaining("shutting down");
+		assertThat(bean.stage()).failsWithin(Duration.ofSeconds(5))
+			.withThrowableThat()
+			.havingRootCause()
+			.isInstanceOf(RejectedExecutionException.class)
+			.withMessageContaining("shutting down");
+		assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(context.getBean(Rated.class)::rated)
+			.withMessageContaining("shutting down");
+	}
+
 	static class Holder {
+
+		@Bounded(name = "shared")
+		public void plain() {
+		}
+
+		@Bounded(name = "shared")
+		public CompletableFuture<String> stage() {
+			return CompletableFuture.completedFuture("stage");
+		}
 
 		@Bounded(name = "shared")
 		public CompletableFuture<String> holdUntil(CountDownLatch holding, CompletableFuture<String> release) {
 			holding.countDown();
 			return release;
+		}
+
+	}
+
+	static class Rated {
+
+		@Throttle(name = "rated")
+		public void rated() {
 		}
 
 	}

@@ -28,6 +28,9 @@ public class InventoryClient {
 	/** The throttle instance of every call that reaches the inventory API in bulk. */
 	public static final String THROTTLE = "inventory-api";
 
+	/** The throttle instance of quotes: one bucket per tenant. */
+	public static final String QUOTES = "tenant-quotes";
+
 	private static final Log logger = LogFactory.getLog(InventoryClient.class);
 
 	private final FlakyInventoryService service;
@@ -100,6 +103,20 @@ public class InventoryClient {
 	@Throttle(name = THROTTLE)
 	public String reserve(String sku) throws Exception {
 		return this.service.reserve(sku);
+	}
+
+	/**
+	 * A quote for a tenant, blocking: every tenant has its own bucket of the
+	 * {@code tenant-quotes} throttle ({@code key = "#tenant"}; rate, burst and a second,
+	 * hourly limit in {@code application.yml}), so a noisy tenant waits for its own
+	 * permits while the others go on at once.
+	 * @param tenant the tenant asking
+	 * @param sku the article
+	 * @return the quote
+	 */
+	@Throttle(name = QUOTES, key = "#tenant")
+	public String quote(String tenant, String sku) {
+		return tenant + ":" + sku;
 	}
 
 	/**

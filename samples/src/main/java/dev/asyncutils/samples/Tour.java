@@ -24,6 +24,7 @@ import dev.asyncutils.batch.BatchProcessor;
 import dev.asyncutils.batch.BatchResult;
 import dev.asyncutils.throttle.ThrottleRegistry;
 import dev.asyncutils.throttle.ThrottleSettings;
+import dev.asyncutils.throttle.TokenBucket;
 
 /**
  * The tour: calls the annotated client for a list of articles, fires a burst of
@@ -96,16 +97,19 @@ public class Tour implements ExitCodeGenerator {
 	public TourSummary run() {
 		Counts before = counts();
 		long start = System.nanoTime();
-		section("1/4  Look-ups: @Retry, @Timeout and @Fallback absorb a flaky service (" + LOOK_UPS + " articles)");
+		section("1/5  Look-ups: @Retry, @Timeout and @Fallback absorb a flaky service (" + LOOK_UPS + " articles)");
 		lookUps();
-		section("2/4  A burst: " + BURST + " availability checks at once, @Bounded and @Throttle");
+		section("2/5  A burst: " + BURST + " availability checks at once, @Bounded and @Throttle");
 		burst();
-		section("3/4  A batch job: the BatchProcessor reserves " + BATCH_ITEMS
+		section("3/5  A batch job: the BatchProcessor reserves " + BATCH_ITEMS
 				+ " articles through @Retry and @Throttle");
 		BatchResult<String, String> result = batchJob();
+		// the summary counts the first three steps; the fourth shows keys on their own
 		Counts during = counts().minus(before);
-		section("4/4  Without annotations: a Guard around a lambda, and @Debounce on a burst of change events");
+		section("4/5  Without annotations: a Guard around a lambda, and @Debounce on a burst of change events");
 		guardAndDebounce();
+		section("5/5  Per tenant: @Throttle(key = \"#tenant\") gives every tenant a bucket of its own");
+		perTenant();
 		TourSummary summary = new TourSummary(BATCH_ITEMS, result.outcomes().size(), during.itemsSucceeded,
 				during.itemsFailed, during.retries, during.timeouts, during.throttleWaits, during.throttleRejections,
 				during.boundedRejections, during.fallbacks, during.tooManyRequests, this.service.peakCallsInWindow(),
@@ -250,6 +254,33 @@ public class Tour implements ExitCodeGenerator {
 				"25 change events -> %d reindex run(s), with the last event ('%s'); every caller got "
 						+ "rebuild #%d: %s%n",
 				this.searchIndex.rebuilds() - before, this.searchIndex.lastReason(), rebuild, allSame);
+	}
+
+	/**
+	 * A noisy tenant asks for 25 quotes while a quiet one asks for 3: the noisy one waits
+	 * for its own permits (5 back to back, then 20 a second), the quiet one is served at
+	 * once from its own bucket.
+	 */
+	private void perTenant() {
+		long start = System.nanoTime();
+		CompletableFuture<Long> noisy = CompletableFuture.supplyAsync(() -> {
+			for (int i = 0; i < 25; i++) {
+				this.client.quote("noisy-tenant", "SKU-" + i);
+			}
+			return System.nanoTime();
+		});
+		for (int i = 0; i < 3; i++) {
+			this.client.quote("quiet-tenant", "SKU-" + i);
+		}
+		long quietDone = System.nanoTime();
+		long noisyDone = noisy.join();
+		TokenBucket quotes = this.throttles.get(InventoryClient.QUOTES);
+		this.out.printf(
+				"noisy-tenant: 25 quotes in %d ms (it waited for its own permits)%n"
+						+ "quiet-tenant:  3 quotes in %d ms (its own bucket was full)%n"
+						+ "tenant buckets held: %d; quiet-tenant has %d of %d permits left%n",
+				millisSince(start, noisyDone), millisSince(start, quietDone), quotes.keysHeld(),
+				quotes.forKey("quiet-tenant").availablePermits(), quotes.settings().burst());
 	}
 
 	private void progress(int done, long start, Counts atStart) {

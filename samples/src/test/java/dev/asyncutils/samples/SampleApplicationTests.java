@@ -84,6 +84,12 @@ class SampleApplicationTests {
 			assertThat(summary.throttleWaits()).isPositive().isLessThanOrEqualTo(100 + 3_000 + REFUSED_RESERVATIONS);
 			assertThat(summary.throttleRejections()).isZero();
 
+			// per tenant: the noisy tenant's 25 quotes waited in its own bucket, the
+			// quiet
+			// tenant's 3 did not, and neither was rejected
+			assertThat(output).contains("quiet-tenant:  3 quotes in", "tenant buckets held: 2;");
+			assertThat(count("asyncutils.throttle.calls", "name", "tenant-quotes", "result", "rejected")).isZero();
+
 			// the burst: 100 checks, all admitted by @Bounded, never more than 4 at once
 			assertThat(this.service.checks()).isEqualTo(100);
 			assertThat(this.service.maxChecksInFlight()).isEqualTo(4);

@@ -49,6 +49,17 @@ public interface Admission {
 	CompletableFuture<Permit> admitLater(ScheduledExecutorService scheduler);
 
 	/**
+	 * Return the guard for one call: this one, or the one the call's arguments choose
+	 * (the bucket or limit of the call's key, for as many permits as it takes). The
+	 * invokers ask it once per call (per subscription), before admitting.
+	 * @param call the call
+	 * @return the guard that admits it
+	 */
+	default Admission forCall(dev.asyncutils.core.Call call) {
+		return this;
+	}
+
+	/**
 	 * Return whether the guard learns from the outcome of its calls: the invokers then
 	 * measure each call and release through {@link Permit#release(Throwable, long)}.
 	 * @return {@code false} by default

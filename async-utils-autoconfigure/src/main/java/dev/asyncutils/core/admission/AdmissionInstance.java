@@ -21,7 +21,23 @@ public abstract class AdmissionInstance {
 	 */
 	public static final long MAX_WAIT_NANOS = Long.MAX_VALUE / 4;
 
-	private final AdmissionCounters counters = new AdmissionCounters();
+	private final AdmissionCounters counters;
+
+	/**
+	 * Create an instance with counters of its own.
+	 */
+	protected AdmissionInstance() {
+		this(new AdmissionCounters());
+	}
+
+	/**
+	 * Create an instance that counts into the given counters (the bucket of one key of a
+	 * keyed instance counts into the instance's).
+	 * @param counters the counters
+	 */
+	protected AdmissionInstance(AdmissionCounters counters) {
+		this.counters = counters;
+	}
 
 	/**
 	 * Return the guard that admits the calls of this instance, local or remote.

@@ -52,7 +52,7 @@ public final class AdmissionInvokers {
 
 		@Override
 		public @Nullable Object invoke(Call call) throws Throwable {
-			Permit permit = this.admission.admit();
+			Permit permit = this.admission.forCall(call).admit();
 			if (permit == Permit.NONE) {
 				return this.next.invoke(call);
 			}
@@ -82,7 +82,7 @@ public final class AdmissionInvokers {
 
 		@Override
 		public @Nullable Object invoke(Call call) throws Throwable {
-			Permit permit = this.admission.admit();
+			Permit permit = this.admission.forCall(call).admit();
 			long start = System.nanoTime();
 			Throwable failure = null;
 			try {

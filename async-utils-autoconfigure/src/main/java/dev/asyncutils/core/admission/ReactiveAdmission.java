@@ -33,7 +33,8 @@ final class ReactiveAdmission {
 	static Invoker mono(Admission admission, Invoker next, ScheduledExecutorService timers, Scheduler scheduler) {
 		boolean recording = admission.recordsOutcome();
 		return (call) -> Mono.defer(() -> {
-			Permit permit = recording ? null : admission.tryAdmit();
+			Admission chosen = admission.forCall(call);
+			Permit permit = recording ? null : chosen.tryAdmit();
 			if (permit == Permit.NONE) {
 				return ReactorSupport.deferMono(next, call);
 			}
@@ -41,7 +42,7 @@ final class ReactiveAdmission {
 				Permit held = permit;
 				return ReactorSupport.deferMono(next, call).doFinally((signal) -> held.release());
 			}
-			return Mono.usingWhen(later(admission, timers, scheduler), (lease) -> ReactorSupport.deferMono(next, call),
+			return Mono.usingWhen(later(chosen, timers, scheduler), (lease) -> ReactorSupport.deferMono(next, call),
 					(lease) -> release(lease.permit, null, lease.start, recording),
 					(lease, failure) -> release(lease.permit, failure, lease.start, recording),
 					(lease) -> release(lease.permit, null, -1, false));
@@ -51,7 +52,8 @@ final class ReactiveAdmission {
 	static Invoker flux(Admission admission, Invoker next, ScheduledExecutorService timers, Scheduler scheduler) {
 		boolean recording = admission.recordsOutcome();
 		return (call) -> Flux.defer(() -> {
-			Permit permit = recording ? null : admission.tryAdmit();
+			Admission chosen = admission.forCall(call);
+			Permit permit = recording ? null : chosen.tryAdmit();
 			if (permit == Permit.NONE) {
 				return ReactorSupport.deferFlux(next, call);
 			}
@@ -59,7 +61,7 @@ final class ReactiveAdmission {
 				Permit held = permit;
 				return ReactorSupport.deferFlux(next, call).doFinally((signal) -> held.release());
 			}
-			return Flux.usingWhen(later(admission, timers, scheduler), (lease) -> ReactorSupport.deferFlux(next, call),
+			return Flux.usingWhen(later(chosen, timers, scheduler), (lease) -> ReactorSupport.deferFlux(next, call),
 					(lease) -> release(lease.permit, null, lease.start, recording),
 					(lease, failure) -> release(lease.permit, failure, lease.start, recording),
 					(lease) -> release(lease.permit, null, -1, false));

@@ -43,11 +43,12 @@ final class StageAdmissionInvoker implements Invoker {
 
 	@Override
 	public Object invoke(Call call) {
-		Permit permit = this.admission.tryAdmit();
+		Admission admission = this.admission.forCall(call);
+		Permit permit = admission.tryAdmit();
 		if (permit != null) {
 			return holdUntilComplete(permit, call);
 		}
-		CompletableFuture<Permit> later = this.admission.admitLater(this.scheduler);
+		CompletableFuture<Permit> later = admission.admitLater(this.scheduler);
 		if (later.isDone()) {
 			try {
 				permit = later.join();
