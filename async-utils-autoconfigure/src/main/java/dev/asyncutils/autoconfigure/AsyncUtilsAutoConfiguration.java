@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 
+import io.micrometer.observation.ObservationRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -15,6 +17,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesBindHa
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.Ordered;
@@ -41,6 +44,8 @@ import dev.asyncutils.core.AsyncUtilsScheduler;
 import dev.asyncutils.core.PolicyFeature;
 import dev.asyncutils.debounce.DebounceFeature;
 import dev.asyncutils.fallback.FallbackFeature;
+import dev.asyncutils.observe.CallObservations;
+import dev.asyncutils.observe.SignalsBinder;
 import dev.asyncutils.retry.RetryFeature;
 import dev.asyncutils.throttle.ThrottleBackend;
 import dev.asyncutils.throttle.ThrottleFeature;
@@ -97,6 +102,42 @@ public final class AsyncUtilsAutoConfiguration {
 	@ConditionalOnMissingBean
 	AsyncUtils asyncUtils(AsyncUtilsBeanPostProcessor postProcessor, ThrottleRegistry throttles) {
 		return new AsyncUtils(postProcessor.guardPolicies("asyncUtils"), throttles);
+	}
+
+	/**
+	 * Binds every instance to the application events (and observations) it signals.
+	 * @param publisher publishes the events
+	 * @param observations the observation registry, if any
+	 * @param retry the retry capability
+	 * @param timeout the timeout capability
+	 * @param fallback the fallback capability
+	 * @param throttles the throttle instances
+	 * @param bounded the bounded instances
+	 * @param features every capability
+	 * @return the binder
+	 */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static SignalsBinder asyncUtilsSignalsBinder(ApplicationEventPublisher publisher,
+			ObjectProvider<ObservationRegistry> observations, ObjectProvider<RetryFeature> retry,
+			ObjectProvider<TimeoutFeature> timeout, ObjectProvider<FallbackFeature> fallback,
+			ObjectProvider<ThrottleRegistry> throttles, ObjectProvider<BoundedRegistry> bounded,
+			ObjectProvider<PolicyFeature<?>> features) {
+		return new SignalsBinder(publisher, observations, retry, timeout, fallback, throttles, bounded, features);
+	}
+
+	/**
+	 * Every guarded call as an observation {@code asyncutils.call}, when an
+	 * {@code ObservationRegistry} other than the no-op one exists and
+	 * {@code async-utils.observations.enabled} is not {@code false}.
+	 * @param registry the observation registry
+	 * @return the observer
+	 */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnBooleanProperty(name = "async-utils.observations.enabled", matchIfMissing = true)
+	static CallObservations asyncUtilsCallObservations(ObjectProvider<ObservationRegistry> registry) {
+		return new CallObservations(registry);
 	}
 
 	/**

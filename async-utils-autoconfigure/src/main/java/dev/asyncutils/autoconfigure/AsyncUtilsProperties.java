@@ -43,6 +43,11 @@ public class AsyncUtilsProperties {
 	private final Metrics metrics = new Metrics();
 
 	/**
+	 * Observations of guarded calls.
+	 */
+	private final Observations observations = new Observations();
+
+	/**
 	 * Problem responses for our exceptions in web applications.
 	 */
 	private final Web web = new Web();
@@ -199,6 +204,43 @@ public class AsyncUtilsProperties {
 	 */
 	public Metrics getMetrics() {
 		return this.metrics;
+	}
+
+	/**
+	 * Return the {@code async-utils.observations} properties.
+	 * @return the observation properties
+	 */
+	public Observations getObservations() {
+		return this.observations;
+	}
+
+	/**
+	 * Properties under {@code async-utils.observations}.
+	 */
+	public static class Observations {
+
+		/**
+		 * Whether every guarded call is a Micrometer observation 'asyncutils.call' (when
+		 * an ObservationRegistry bean other than the no-op one exists).
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Return whether guarded calls are observed.
+		 * @return {@code true} unless switched off
+		 */
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		/**
+		 * Set whether guarded calls are observed.
+		 * @param enabled {@code false} to observe none
+		 */
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 	/**

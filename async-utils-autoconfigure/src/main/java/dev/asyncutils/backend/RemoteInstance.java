@@ -2,6 +2,8 @@ package dev.asyncutils.backend;
 
 import java.util.Map;
 
+import dev.asyncutils.core.Signals;
+
 /**
  * What every remote instance (throttle or bounded) tells metrics and the actuator
  * endpoint about its backend.
@@ -26,5 +28,12 @@ public interface RemoteInstance {
 	 * @return e.g. {@code healthy}, {@code key}, {@code onFailure}
 	 */
 	Map<String, Object> describe();
+
+	/**
+	 * Tell every later change of health to these signals.
+	 * @param signals the signals (events, observations)
+	 */
+	default void signals(Signals signals) {
+	}
 
 }

@@ -1,10 +1,10 @@
 package dev.asyncutils.batch;
 
-import java.util.concurrent.TimeUnit;
-
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+
+import dev.asyncutils.observe.MeterBinding;
 
 /**
  * The meters of a batch processor (and its copies made with {@code with(...)}), read from
@@ -14,6 +14,8 @@ public final class BatchMeters {
 
 	/** The {@code name} tag of the auto-configured processor's meters. */
 	public static final String NAME = "batchProcessor";
+
+	static final String ITEMS = "Items by whether they ended with a value (success) or an error (failure)";
 
 	private BatchMeters() {
 	}
@@ -28,19 +30,15 @@ public final class BatchMeters {
 		FunctionCounter.builder("asyncutils.batch.items", stats, DefaultBatchProcessor.Stats::itemsSucceeded)
 			.tag("name", name)
 			.tag("result", "success")
-			.description("Items that ended with a value")
+			.description(ITEMS)
 			.register(registry);
 		FunctionCounter.builder("asyncutils.batch.items", stats, DefaultBatchProcessor.Stats::itemsFailed)
 			.tag("name", name)
 			.tag("result", "failure")
-			.description("Items that ended with an error")
+			.description(ITEMS)
 			.register(registry);
-		FunctionTimer
-			.builder("asyncutils.batch.duration", stats, DefaultBatchProcessor.Stats::runs,
-					DefaultBatchProcessor.Stats::runNanos, TimeUnit.NANOSECONDS)
-			.tag("name", name)
-			.description("Duration of finished runs")
-			.register(registry);
+		MeterBinding.timer(registry, stats.runRecorder(), "asyncutils.batch.duration", Tags.of("name", name),
+				"Duration of finished runs (one process, processAsync, processBatches or stream call each)");
 	}
 
 }

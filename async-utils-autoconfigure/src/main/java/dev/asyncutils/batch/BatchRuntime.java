@@ -14,6 +14,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.asyncutils.core.DeadlineTimer;
+import dev.asyncutils.core.DurationRecorder;
 
 /**
  * What every {@link BatchProcessor} made from one bean shares: the executor that runs
@@ -42,6 +43,8 @@ final class BatchRuntime {
 	private final LongAdder runs = new LongAdder();
 
 	private final LongAdder runNanos = new LongAdder();
+
+	private final DurationRecorder runTimer = new DurationRecorder();
 
 	BatchRuntime(Executor executor, ScheduledExecutorService scheduler, DeadlineTimer timer) {
 		this.executor = executor;
@@ -96,6 +99,7 @@ final class BatchRuntime {
 	void runDone(long nanos) {
 		this.runs.increment();
 		this.runNanos.add(nanos);
+		this.runTimer.record(nanos);
 	}
 
 	long itemsSucceeded() {
@@ -108,6 +112,10 @@ final class BatchRuntime {
 
 	long runs() {
 		return this.runs.sum();
+	}
+
+	DurationRecorder runRecorder() {
+		return this.runTimer;
 	}
 
 	long runNanos() {

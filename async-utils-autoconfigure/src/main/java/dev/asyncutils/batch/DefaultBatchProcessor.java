@@ -24,6 +24,7 @@ import org.springframework.core.Ordered;
 
 import dev.asyncutils.core.AsyncUtilsScheduler;
 import dev.asyncutils.core.DeadlineTimer;
+import dev.asyncutils.core.DurationRecorder;
 
 /**
  * The {@link BatchProcessor}: every method is one {@link BatchRun} with its own way of
@@ -230,6 +231,14 @@ public class DefaultBatchProcessor implements BatchProcessor, ApplicationListene
 		 */
 		public long runNanos() {
 			return this.runtime.runNanos();
+		}
+
+		/**
+		 * Return where the durations of finished runs are recorded.
+		 * @return the run recorder
+		 */
+		public DurationRecorder runRecorder() {
+			return this.runtime.runRecorder();
 		}
 
 	}

@@ -63,6 +63,8 @@ public class AsyncUtilsBeanPostProcessor extends ProxyProcessorSupport
 
 	private transient volatile @Nullable PolicyResolver resolver;
 
+	private transient @Nullable ObjectProvider<CallObserver> observers;
+
 	private int adviceOrder = Ordered.LOWEST_PRECEDENCE;
 
 	/**
@@ -99,6 +101,7 @@ public class AsyncUtilsBeanPostProcessor extends ProxyProcessorSupport
 		if (beanFactory instanceof ConfigurableBeanFactory configurable) {
 			this.placeholders = configurable::resolveEmbeddedValue;
 		}
+		this.observers = beanFactory.getBeanProvider(CallObserver.class);
 	}
 
 	/**
@@ -271,7 +274,9 @@ public class AsyncUtilsBeanPostProcessor extends ProxyProcessorSupport
 				resolver = this.resolver;
 				if (resolver == null) {
 					List<PolicyFeature<?>> features = this.features.orderedStream().toList();
-					resolver = new PolicyResolver(features, this.scheduler.getObject(), this.placeholders);
+					ObjectProvider<CallObserver> observers = this.observers;
+					resolver = new PolicyResolver(features, this.scheduler.getObject(), this.placeholders,
+							(observers != null) ? observers.orderedStream().toList() : List.of());
 					this.resolver = resolver;
 				}
 			}

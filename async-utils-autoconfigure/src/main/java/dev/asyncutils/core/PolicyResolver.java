@@ -18,6 +18,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringValueResolver;
 
@@ -37,8 +38,16 @@ final class PolicyResolver {
 
 	private final Map<String, Set<String>> usedInstances = new ConcurrentHashMap<>();
 
+	private final List<CallObserver> observers;
+
 	PolicyResolver(List<PolicyFeature<?>> features, AsyncUtilsScheduler scheduler,
 			@Nullable StringValueResolver placeholders) {
+		this(features, scheduler, placeholders, List.of());
+	}
+
+	PolicyResolver(List<PolicyFeature<?>> features, AsyncUtilsScheduler scheduler,
+			@Nullable StringValueResolver placeholders, List<CallObserver> observers) {
+		this.observers = List.copyOf(observers);
 		List<PolicyFeature<?>> sorted = new ArrayList<>(features);
 		sorted.sort((a, b) -> Integer.compare(a.order(), b.order()));
 		this.features = List.copyOf(sorted);
@@ -155,7 +164,7 @@ final class PolicyResolver {
 	 * Wrap the method in the capabilities found, innermost (last in the nesting order)
 	 * first.
 	 */
-	private static MethodPolicy chain(MethodContext context, List<Found<?>> found) {
+	private MethodPolicy chain(MethodContext context, List<Found<?>> found) {
 		Invoker chain = Call::proceed;
 		boolean reinvokes = false;
 		for (int i = found.size() - 1; i >= 0; i--) {
@@ -163,10 +172,30 @@ final class PolicyResolver {
 			chain = annotation.decorate(context, chain);
 			reinvokes |= annotation.feature().reinvokes();
 		}
+		chain = observe(context, found, chain);
 		ReturnKind kind = context.returnKind();
 		Call.CallMode mode = kind.isReactive() ? Call.CallMode.CONCURRENT
 				: reinvokes ? Call.CallMode.SEQUENTIAL : Call.CallMode.SINGLE;
 		return new MethodPolicy(chain, mode, kind != ReturnKind.PLAIN || context.isUserCodeRunElsewhere());
+	}
+
+	private Invoker observe(MethodContext context, List<Found<?>> found, Invoker chain) {
+		if (this.observers.isEmpty()) {
+			return chain;
+		}
+		List<String> kinds = new ArrayList<>(found.size());
+		String name = null;
+		for (Found<?> annotation : found) {
+			kinds.add(annotation.feature().kind());
+			Object explicit = AnnotationUtils.getValue(annotation.annotation(), "name");
+			if (name == null && explicit instanceof String text && !text.isEmpty()) {
+				name = context.instanceName(text);
+			}
+		}
+		for (CallObserver observer : this.observers) {
+			chain = observer.observe(context, (name != null) ? name : context.defaultInstanceName(), kinds, chain);
+		}
+		return chain;
 	}
 
 	private static <A extends Annotation> @Nullable Found<A> find(PolicyFeature<A> feature, Class<?> beanClass,

@@ -63,7 +63,7 @@ public class FallbackFeature implements PolicyFeature<Fallback> {
 		}
 		List<Class<? extends Throwable>> skipOn = List.of(annotation.skipOn());
 		FallbackStats stats = this.instances.obtain(method.defaultInstanceName(),
-				(name) -> new FallbackStats(annotation.value()));
+				(name) -> new FallbackStats(name, annotation.value()));
 		FallbackMethod fallback = FallbackMethod.resolve(method, annotation.value(), applyOn, applyOnDefaulted, stats);
 		ExceptionTypeFilter filter = new ExceptionTypeFilter(applyOn, skipOn, true);
 		return switch (method.returnKind()) {

@@ -1,10 +1,13 @@
 package dev.asyncutils.fallback;
 
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+
+import dev.asyncutils.observe.MeterBinding;
 
 /**
- * The meter of a fallback instance, read from its {@link FallbackStats}.
+ * The meter of a fallback instance: counted as the fallback answers, tagged with the
+ * exception it answered.
  */
 public final class FallbackMeters {
 
@@ -18,10 +21,8 @@ public final class FallbackMeters {
 	 * @param stats the instance's count
 	 */
 	public static void bind(MeterRegistry registry, String name, FallbackStats stats) {
-		FunctionCounter.builder("asyncutils.fallback.calls", stats, FallbackStats::callCount)
-			.tag("name", name)
-			.description("Calls answered by the fallback method")
-			.register(registry);
+		stats.failures(MeterBinding.exceptionCounters(registry, "asyncutils.fallback.calls", Tags.of("name", name),
+				"Calls answered by the fallback method, tagged with the exception it answered"));
 	}
 
 }

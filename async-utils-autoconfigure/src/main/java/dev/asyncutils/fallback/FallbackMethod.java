@@ -61,7 +61,7 @@ final class FallbackMethod {
 	 * @throws Throwable what the fallback threw, unwrapped
 	 */
 	@Nullable Object invoke(Call call, Throwable failure) throws Throwable {
-		this.stats.called();
+		this.stats.called(failure);
 		if (logger.isDebugEnabled()) {
 			logger.debug("async-utils: fallback " + this.method.getName() + " answers for " + call.method().getName()
 					+ " after " + failure);

@@ -4,11 +4,20 @@ import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+
+import dev.asyncutils.observe.MeterBinding;
 
 /**
- * The meters of a retry instance, read from its {@link RetryStats}.
+ * The meters of a retry instance: the successful outcomes read from its
+ * {@link RetryStats}, the failed ones counted as they happen, tagged with the final
+ * failure's exception.
  */
 public final class RetryMeters {
+
+	static final String CALLS = "Calls by how they ended: success (first attempt), success_after_retry, "
+			+ "failure (failed at the only attempt made), failure_after_retry, aborted (abort-on matched); "
+			+ "failed outcomes are tagged with the exception the caller got";
 
 	private RetryMeters() {
 	}
@@ -22,12 +31,11 @@ public final class RetryMeters {
 	public static void bind(MeterRegistry registry, String name, RetryStats stats) {
 		calls(registry, name, stats, "success", RetryStats::successCount);
 		calls(registry, name, stats, "success_after_retry", RetryStats::successAfterRetryCount);
-		calls(registry, name, stats, "failure", RetryStats::failureCount);
-		calls(registry, name, stats, "failure_after_retry", RetryStats::failureAfterRetryCount);
-		calls(registry, name, stats, "aborted", RetryStats::abortedCount);
+		stats
+			.failures(MeterBinding.exceptionCounters(registry, "asyncutils.retry.calls", Tags.of("name", name), CALLS));
 		FunctionCounter.builder("asyncutils.retry.retries", stats, RetryStats::retryCount)
 			.tag("name", name)
-			.description("Retries made")
+			.description("Retries made (failed attempts followed by another attempt)")
 			.register(registry);
 	}
 
@@ -36,7 +44,8 @@ public final class RetryMeters {
 		FunctionCounter.builder("asyncutils.retry.calls", stats, count)
 			.tag("name", name)
 			.tag("result", result)
-			.description("Calls by how they ended")
+			.tag("exception", MeterBinding.NONE)
+			.description(CALLS)
 			.register(registry);
 	}
 

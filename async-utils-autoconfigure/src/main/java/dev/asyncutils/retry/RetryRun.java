@@ -85,7 +85,7 @@ final class RetryRun {
 		if (limit > 0 && System.nanoTime() - this.startNanos + TimeUnit.MILLISECONDS.toNanos(delay) >= limit) {
 			return giveUp("max-duration reached", failure);
 		}
-		this.stats.retried();
+		this.stats.retried(this.settings.name(), this.attempts, failure, delay);
 		if (logger.isDebugEnabled()) {
 			logger.debug("async-utils: retry '" + this.settings.name() + "' attempt " + this.attempts + "/"
 					+ this.settings.maxAttempts() + " failed (" + failure + "); retrying in " + delay + "ms");
@@ -96,7 +96,7 @@ final class RetryRun {
 	private long giveUp(String reason, Throwable failure) {
 		boolean aborted = !this.settings.abortOn().isEmpty()
 				&& new ExceptionTypeFilter(this.settings.abortOn(), null, false).match(failure, true);
-		this.stats.gaveUp(this.attempts, aborted);
+		this.stats.gaveUp(this.attempts, aborted, failure);
 		if (logger.isDebugEnabled()) {
 			logger.debug("async-utils: retry '" + this.settings.name() + "' gives up after " + this.attempts
 					+ " attempt(s), " + reason + ": " + failure);
@@ -131,7 +131,7 @@ final class RetryRun {
 	 * @return {@code reason}, carrying the failures so far as suppressed exceptions
 	 */
 	Throwable shutDown(RejectedExecutionException reason) {
-		this.stats.gaveUp(this.attempts, false);
+		this.stats.gaveUp(this.attempts, false, reason);
 		if (logger.isDebugEnabled()) {
 			logger.debug("async-utils: retry '" + this.settings.name() + "' stops: the application is shutting down");
 		}
@@ -144,11 +144,12 @@ final class RetryRun {
 	 * @return the failure the caller gets
 	 */
 	Throwable interrupted() {
-		this.stats.gaveUp(this.attempts, false);
+		Throwable failure = finalFailure();
+		this.stats.gaveUp(this.attempts, false, failure);
 		if (logger.isDebugEnabled()) {
 			logger.debug("async-utils: retry '" + this.settings.name() + "' stops: the caller was interrupted");
 		}
-		return finalFailure();
+		return failure;
 	}
 
 	/**

@@ -5,6 +5,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.asyncutils.core.FailureRecorder;
+import dev.asyncutils.core.Signals;
+
 /**
  * The live counts of one retry instance (shared by every method with its name), read by
  * the metrics and the actuator endpoint. Recording is one {@link LongAdder} increment.
@@ -25,6 +28,10 @@ public final class RetryStats {
 
 	private final Map<String, RetrySettings> methods = new ConcurrentHashMap<>();
 
+	private volatile FailureRecorder failures = FailureRecorder.NOWHERE;
+
+	private volatile Signals signals = Signals.NONE;
+
 	void method(String description, RetrySettings settings) {
 		this.methods.put(description, settings);
 	}
@@ -33,17 +40,42 @@ public final class RetryStats {
 		((failedAttempts == 0) ? this.success : this.successAfterRetry).increment();
 	}
 
-	void retried() {
+	void retried(String name, int attempt, Throwable failure, long delayMillis) {
 		this.retries.increment();
+		this.signals.retrying(name, attempt, failure, delayMillis);
 	}
 
-	void gaveUp(int attempts, boolean aborted) {
+	/**
+	 * Tell every later failed attempt that is retried to these signals.
+	 * @param signals the signals (events, observations)
+	 */
+	public void signals(Signals signals) {
+		this.signals = signals;
+	}
+
+	void gaveUp(int attempts, boolean aborted, Throwable failure) {
+		String result;
 		if (aborted) {
 			this.aborted.increment();
+			result = "aborted";
+		}
+		else if (attempts <= 1) {
+			this.failure.increment();
+			result = "failure";
 		}
 		else {
-			((attempts <= 1) ? this.failure : this.failureAfterRetry).increment();
+			this.failureAfterRetry.increment();
+			result = "failure_after_retry";
 		}
+		this.failures.record(result, failure);
+	}
+
+	/**
+	 * Send every later failed call, with its outcome and final failure, to a recorder.
+	 * @param failures the recorder
+	 */
+	public void failures(FailureRecorder failures) {
+		this.failures = failures;
 	}
 
 	/**

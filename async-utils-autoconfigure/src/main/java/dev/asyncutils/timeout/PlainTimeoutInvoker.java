@@ -91,7 +91,7 @@ final class PlainTimeoutInvoker implements Invoker {
 			}
 			throw shuttingDown;
 		}
-		this.stats.timedOut();
+		this.stats.timedOut(this.settings);
 		TimeoutExceededException exceeded = this.settings.exceeded();
 		if (failure != null && failure != NOT_STARTED) {
 			exceeded.addSuppressed(failure);

@@ -58,7 +58,7 @@ final class ReactiveTimeout {
 	private static <T> Mono<T> exceeded(TimeoutSettings settings, TimeoutStats stats, Call call, Verdict verdict) {
 		return Mono.defer(() -> {
 			verdict.expires();
-			stats.timedOut();
+			stats.timedOut(settings);
 			CleanupMethod cleanup = settings.cleanup();
 			if (cleanup != null) {
 				cleanup.run(call);

@@ -186,7 +186,7 @@ final class StageTimeoutInvoker implements Invoker {
 			}
 			boolean aborted = this.verdict == ABORTED;
 			if (!aborted) {
-				StageTimeoutInvoker.this.stats.timedOut();
+				StageTimeoutInvoker.this.stats.timedOut(StageTimeoutInvoker.this.settings);
 			}
 			// cancel first, so that whatever the inner call held (a slot, a permit) is
 			// back before the caller sees the outcome

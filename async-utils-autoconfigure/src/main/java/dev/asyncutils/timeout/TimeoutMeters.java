@@ -8,6 +8,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 public final class TimeoutMeters {
 
+	static final String CALLS = "Calls by whether they ended, successfully or not, within their deadline "
+			+ "(completed) or their deadline passed (timed_out)";
+
 	private TimeoutMeters() {
 	}
 
@@ -21,12 +24,12 @@ public final class TimeoutMeters {
 		FunctionCounter.builder("asyncutils.timeout.calls", stats, TimeoutStats::completedCount)
 			.tag("name", name)
 			.tag("result", "completed")
-			.description("Calls that ended within their deadline")
+			.description(CALLS)
 			.register(registry);
 		FunctionCounter.builder("asyncutils.timeout.calls", stats, TimeoutStats::timedOutCount)
 			.tag("name", name)
 			.tag("result", "timed_out")
-			.description("Calls whose deadline passed")
+			.description(CALLS)
 			.register(registry);
 	}
 

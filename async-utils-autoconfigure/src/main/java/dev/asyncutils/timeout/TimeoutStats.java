@@ -5,6 +5,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.asyncutils.core.Signals;
+
 /**
  * The live counts of one timeout instance (shared by every method with its name), read by
  * the metrics and the actuator endpoint.
@@ -17,6 +19,8 @@ public final class TimeoutStats {
 
 	private final Map<String, TimeoutSettings> methods = new ConcurrentHashMap<>();
 
+	private volatile Signals signals = Signals.NONE;
+
 	void method(String description, TimeoutSettings settings) {
 		this.methods.put(description, settings);
 	}
@@ -25,8 +29,17 @@ public final class TimeoutStats {
 		this.completed.increment();
 	}
 
-	void timedOut() {
+	void timedOut(TimeoutSettings settings) {
 		this.timedOut.increment();
+		this.signals.timedOut(settings.name(), settings.timeout());
+	}
+
+	/**
+	 * Tell every later timeout to these signals.
+	 * @param signals the signals (events, observations)
+	 */
+	public void signals(Signals signals) {
+		this.signals = signals;
 	}
 
 	/**

@@ -10,6 +10,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.asyncutils.backend.OnFailure;
+import dev.asyncutils.core.Signals;
 
 /**
  * Whether Redis answers one instance's commands in time. Healthy until a command fails or
@@ -24,6 +25,12 @@ final class Health {
 	private static final Log logger = LogFactory.getLog(Health.class);
 
 	private final String instance;
+
+	private final String kind;
+
+	private final String name;
+
+	private volatile Signals signals = Signals.NONE;
 
 	private final OnFailure onFailure;
 
@@ -41,8 +48,14 @@ final class Health {
 
 	Health(String kind, String name, OnFailure onFailure, BooleanSupplier closed) {
 		this.instance = kind + " '" + name + "'";
+		this.kind = kind;
+		this.name = name;
 		this.onFailure = onFailure;
 		this.closed = closed;
+	}
+
+	void signals(Signals signals) {
+		this.signals = signals;
 	}
 
 	boolean healthy() {
@@ -92,6 +105,7 @@ final class Health {
 					+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.unhealthySince)
 					+ " ms; back to the limit shared in redis");
 		}
+		this.signals.backendHealthChanged(this.kind, this.name, "redis", true);
 	}
 
 	/**
@@ -119,6 +133,7 @@ final class Health {
 					+ describe(this.onFailure) + " until it answers again (asking it every "
 					+ TimeUnit.NANOSECONDS.toMillis(PROBE_INTERVAL_NANOS) + " ms)");
 		}
+		this.signals.backendHealthChanged(this.kind, this.name, "redis", false);
 	}
 
 	private static String describe(OnFailure onFailure) {

@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 
 import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.RemoteInstance;
+import dev.asyncutils.core.Signals;
 
 /**
  * What a throttle and a bounded instance in Redis share: the backend, the one key that
@@ -29,6 +30,11 @@ abstract class RedisInstance implements RemoteInstance {
 	@Override
 	public boolean healthy() {
 		return this.health.healthy();
+	}
+
+	@Override
+	public void signals(Signals signals) {
+		this.health.signals(signals);
 	}
 
 	@Override

@@ -182,7 +182,7 @@ class SampleApplicationTests {
 					"circuitBreakers", "batch");
 			assertThat((Map<String, Object>) body.get("circuitBreakers")).containsOnlyKeys("shipping");
 			assertThat((Map<String, Object>) body.get("debounces")).containsOnlyKeys("reindex");
-			assertThat((Map<String, Object>) body.get("throttles")).containsOnlyKeys("inventory-api");
+			assertThat((Map<String, Object>) body.get("throttles")).containsOnlyKeys("inventory-api", "tenant-quotes");
 			assertThat((Map<String, Object>) body.get("bounded")).containsOnlyKeys("availability");
 			assertThat((Map<String, Object>) body.get("retries")).containsOnlyKeys("inventory", "prices",
 					"reservations", "descriptions");

@@ -2,10 +2,16 @@ package dev.asyncutils.core.admission;
 
 import java.util.concurrent.atomic.LongAdder;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.asyncutils.core.DurationRecorder;
+import dev.asyncutils.core.Signals;
+
 /**
  * The counters every admission guard keeps for its meters and the actuator endpoint:
  * permitted and rejected calls, and how many permitted calls waited and for how long.
- * Counting is a {@link LongAdder} increment: it never touches Micrometer.
+ * Counting is a {@link LongAdder} increment; a call that waited is also recorded in the
+ * wait timer, and a rejection or a wait is signalled (events, observations).
  */
 public final class AdmissionCounters {
 
@@ -17,6 +23,10 @@ public final class AdmissionCounters {
 
 	private final LongAdder waitNanos = new LongAdder();
 
+	private final DurationRecorder waitTimer = new DurationRecorder();
+
+	private volatile @Nullable Signalling signalling;
+
 	/**
 	 * Count a permitted call.
 	 * @param waitNanos how long it waited, 0 if it did not
@@ -26,6 +36,11 @@ public final class AdmissionCounters {
 		if (waitNanos > 0) {
 			this.waited.increment();
 			this.waitNanos.add(waitNanos);
+			this.waitTimer.record(waitNanos);
+			Signalling signalling = this.signalling;
+			if (signalling != null) {
+				signalling.signals.waited(signalling.kind, signalling.name, waitNanos);
+			}
 		}
 	}
 
@@ -42,6 +57,31 @@ public final class AdmissionCounters {
 	 */
 	public void rejected() {
 		this.rejected.increment();
+		Signalling signalling = this.signalling;
+		if (signalling != null) {
+			signalling.signals.rejected(signalling.kind, signalling.name);
+		}
+	}
+
+	/**
+	 * Return where the waits of the permitted calls that waited are recorded.
+	 * @return the wait recorder
+	 */
+	public DurationRecorder waitRecorder() {
+		return this.waitTimer;
+	}
+
+	/**
+	 * Tell every later rejection and wait to these signals.
+	 * @param kind {@code throttle} or {@code bounded}
+	 * @param name the instance name
+	 * @param signals the signals (events, observations)
+	 */
+	public void signals(String kind, String name, Signals signals) {
+		this.signalling = new Signalling(kind, name, signals);
+	}
+
+	private record Signalling(String kind, String name, Signals signals) {
 	}
 
 	/**

@@ -3,13 +3,13 @@ package dev.asyncutils.core.admission;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /**
- * The meters every admission guard has, read from its counters (recording a call never
- * touches Micrometer): {@code asyncutils.<kind>.calls} by {@code result}
- * ({@code permitted}, {@code rejected}) and {@code asyncutils.<kind>.wait}.
+ * The meters every admission guard has: {@code asyncutils.<kind>.calls} by {@code result}
+ * ({@code permitted}, {@code rejected}), read from its counters, and the timer
+ * {@code asyncutils.<kind>.wait}, recorded by the calls that waited.
  */
 public final class AdmissionMeters {
 
@@ -28,22 +28,25 @@ public final class AdmissionMeters {
 	 */
 	public static void bind(MeterRegistry registry, String kind, String name, AdmissionInstance instance, String what,
 			String rejectedWhen) {
+		String calls = "Calls by whether they got " + what + " (permitted) or were rejected " + rejectedWhen
+				+ " (rejected)";
 		FunctionCounter.builder("asyncutils." + kind + ".calls", instance, AdmissionInstance::permittedCount)
 			.tag("name", name)
 			.tag("result", "permitted")
-			.description("Calls that got " + what)
+			.description(calls)
 			.register(registry);
 		FunctionCounter.builder("asyncutils." + kind + ".calls", instance, AdmissionInstance::rejectedCount)
 			.tag("name", name)
 			.tag("result", "rejected")
-			.description("Calls rejected " + rejectedWhen)
+			.description(calls)
 			.register(registry);
-		FunctionTimer
-			.builder("asyncutils." + kind + ".wait", instance, AdmissionInstance::waitedCount,
-					AdmissionInstance::totalWaitNanos, TimeUnit.NANOSECONDS)
+		// a real timer, resolved once: management.metrics.distribution.* applies to it
+		Timer wait = Timer.builder("asyncutils." + kind + ".wait")
 			.tag("name", name)
-			.description("Time the calls that had to wait for " + what + " waited")
+			.description("Time the calls that had to wait for " + what + " waited (calls that got "
+					+ what.replaceFirst("^a ", "one ") + " at once are not recorded)")
 			.register(registry);
+		instance.counters().waitRecorder().bind((nanos) -> wait.record(nanos, TimeUnit.NANOSECONDS));
 	}
 
 }
