@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 
 import io.micrometer.observation.ObservationRegistry;
 
+import org.springframework.beans.factory.FactoryBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -99,9 +100,24 @@ public final class AsyncUtilsAutoConfiguration {
 	 * @return the entry point
 	 */
 	@Bean
-	@ConditionalOnMissingBean
-	AsyncUtils asyncUtils(AsyncUtilsBeanPostProcessor postProcessor, ThrottleRegistry throttles) {
-		return new AsyncUtils(postProcessor.guardPolicies("asyncUtils"), throttles);
+	@ConditionalOnMissingBean(AsyncUtils.class)
+	FactoryBean<AsyncUtils> asyncUtils(AsyncUtilsBeanPostProcessor postProcessor, ThrottleRegistry throttles) {
+		// through a factory bean: AsyncUtils declares pace(String, Flux), and Spring's
+		// post-processors read the methods of a bean's class, which fails without Reactor
+		AsyncUtils asyncUtils = new AsyncUtils(postProcessor.guardPolicies("asyncUtils"), throttles);
+		return new FactoryBean<>() {
+
+			@Override
+			public AsyncUtils getObject() {
+				return asyncUtils;
+			}
+
+			@Override
+			public Class<?> getObjectType() {
+				return AsyncUtils.class;
+			}
+
+		};
 	}
 
 	/**

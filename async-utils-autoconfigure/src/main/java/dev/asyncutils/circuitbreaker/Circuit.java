@@ -16,6 +16,7 @@ import dev.asyncutils.BoundedRejectedException;
 import dev.asyncutils.CircuitOpenException;
 import dev.asyncutils.CircuitState;
 import dev.asyncutils.ThrottleRejectedException;
+import dev.asyncutils.core.Signals;
 
 /**
  * One circuit breaker: the state machine shared by every method with its name.
@@ -69,6 +70,8 @@ public final class Circuit {
 	private final LongAdder slowCalls = new LongAdder();
 
 	private final LongAdder notPermitted = new LongAdder();
+
+	private volatile Signals signals = Signals.NONE;
 
 	private final LongAdder ignored = new LongAdder();
 
@@ -164,6 +167,14 @@ public final class Circuit {
 	}
 
 	/**
+	 * Tell the application about rejections from now on (events, observations).
+	 * @param signals where to tell it
+	 */
+	public void signals(Signals signals) {
+		this.signals = signals;
+	}
+
+	/**
 	 * Call a listener after every change of state, on the thread that made it.
 	 * @param listener receives the state before and after
 	 */
@@ -254,6 +265,7 @@ public final class Circuit {
 	 */
 	CircuitOpenException rejected() {
 		this.notPermitted.increment();
+		this.signals.rejected("circuit-breaker", name());
 		Phase phase = this.phase;
 		if (phase.state == CircuitState.OPEN) {
 			long left = Math.max(0, this.waitNanos - (this.clock.getAsLong() - phase.since));

@@ -6,13 +6,15 @@ import dev.asyncutils.annotation.CircuitBreaker;
 import dev.asyncutils.core.Invoker;
 import dev.asyncutils.core.MethodContext;
 import dev.asyncutils.core.PolicyFeature;
+import dev.asyncutils.core.Signals;
+import dev.asyncutils.core.SignalsAware;
 
 /**
  * The {@code @CircuitBreaker} capability: resolves each method's breaker at startup
  * (shared by instance name through the {@link CircuitBreakerRegistry}) and wraps its
  * chain, between {@code @Retry} and {@code @Timeout}.
  */
-public class CircuitBreakerFeature implements PolicyFeature<CircuitBreaker> {
+public class CircuitBreakerFeature implements PolicyFeature<CircuitBreaker>, SignalsAware {
 
 	private final CircuitBreakerRegistry registry;
 
@@ -51,6 +53,14 @@ public class CircuitBreakerFeature implements PolicyFeature<CircuitBreaker> {
 		BreakerSettings settings = this.registry.resolve(method.settings(kind(), "CircuitBreaker", name), annotation);
 		Circuit circuit = this.registry.obtain(settings, method.description() + " of bean '" + method.beanName() + "'");
 		return CircuitInvokers.of(circuit, method.returnKind(), next);
+	}
+
+	@Override
+	public void signals(Signals signals) {
+		this.registry.catalog().forEachNowAndLater((name, circuit) -> {
+			circuit.signals(signals);
+			circuit.onStateChange((from, to) -> signals.circuitStateChanged(name, from, to));
+		});
 	}
 
 }
