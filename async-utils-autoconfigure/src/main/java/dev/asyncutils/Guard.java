@@ -12,6 +12,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.asyncutils.guard.BoundedStep;
+import dev.asyncutils.guard.CircuitBreakerStep;
 import dev.asyncutils.guard.RetryStep;
 import dev.asyncutils.guard.ThrottleStep;
 import dev.asyncutils.guard.TimeoutStep;
@@ -134,6 +135,20 @@ public interface Guard {
 		 * @return this builder
 		 */
 		Builder retry(Consumer<RetryStep> customizer);
+
+		/**
+		 * Stop calling what is down like {@code @CircuitBreaker}, with settings from
+		 * properties and defaults.
+		 * @return this builder
+		 */
+		Builder circuitBreaker();
+
+		/**
+		 * Stop calling what is down like {@code @CircuitBreaker}.
+		 * @param customizer sets the attributes
+		 * @return this builder
+		 */
+		Builder circuitBreaker(Consumer<CircuitBreakerStep> customizer);
 
 		/**
 		 * Limit each attempt's time like {@code @Timeout}, with settings from properties

@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 
 import io.micrometer.observation.ObservationRegistry;
 
+import org.springframework.beans.factory.FactoryBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -26,6 +27,7 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 import dev.asyncutils.AsyncUtils;
 import dev.asyncutils.annotation.Bounded;
+import dev.asyncutils.annotation.CircuitBreaker;
 import dev.asyncutils.annotation.Debounce;
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
@@ -36,6 +38,8 @@ import dev.asyncutils.batch.DefaultBatchProcessor;
 import dev.asyncutils.bounded.BoundedBackend;
 import dev.asyncutils.bounded.BoundedFeature;
 import dev.asyncutils.bounded.BoundedRegistry;
+import dev.asyncutils.circuitbreaker.CircuitBreakerFeature;
+import dev.asyncutils.circuitbreaker.CircuitBreakerRegistry;
 import dev.asyncutils.core.AsyncUtilsBeanPostProcessor;
 import dev.asyncutils.core.AsyncUtilsScheduler;
 import dev.asyncutils.core.PolicyFeature;
@@ -80,8 +84,8 @@ public final class AsyncUtilsAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static AsyncUtilsBeanPostProcessor asyncUtilsBeanPostProcessor(ObjectProvider<PolicyFeature<?>> features,
 			ObjectProvider<AsyncUtilsScheduler> scheduler, Environment environment) {
-		AsyncUtilsBeanPostProcessor postProcessor = new AsyncUtilsBeanPostProcessor(
-				List.of(Debounce.class, Fallback.class, Retry.class, Timeout.class, Bounded.class, Throttle.class),
+		AsyncUtilsBeanPostProcessor postProcessor = new AsyncUtilsBeanPostProcessor(List.of(Debounce.class,
+				Fallback.class, Retry.class, CircuitBreaker.class, Timeout.class, Bounded.class, Throttle.class),
 				features, scheduler);
 		// read before the properties bean exists: a post-processor is created first
 		postProcessor
@@ -96,9 +100,24 @@ public final class AsyncUtilsAutoConfiguration {
 	 * @return the entry point
 	 */
 	@Bean
-	@ConditionalOnMissingBean
-	AsyncUtils asyncUtils(AsyncUtilsBeanPostProcessor postProcessor, ThrottleRegistry throttles) {
-		return new AsyncUtils(postProcessor.guardPolicies("asyncUtils"), throttles);
+	@ConditionalOnMissingBean(AsyncUtils.class)
+	FactoryBean<AsyncUtils> asyncUtils(AsyncUtilsBeanPostProcessor postProcessor, ThrottleRegistry throttles) {
+		// through a factory bean: AsyncUtils declares pace(String, Flux), and Spring's
+		// post-processors read the methods of a bean's class, which fails without Reactor
+		AsyncUtils asyncUtils = new AsyncUtils(postProcessor.guardPolicies("asyncUtils"), throttles);
+		return new FactoryBean<>() {
+
+			@Override
+			public AsyncUtils getObject() {
+				return asyncUtils;
+			}
+
+			@Override
+			public Class<?> getObjectType() {
+				return AsyncUtils.class;
+			}
+
+		};
 	}
 
 	/**
@@ -263,6 +282,28 @@ public final class AsyncUtilsAutoConfiguration {
 		// callers waiting for a slot end when the context begins to close
 		scheduler.onShutdown(registry::shutDown);
 		return new BoundedFeature(registry);
+	}
+
+	/**
+	 * Every circuit breaker by name, for reading their state without annotations too.
+	 * @param properties the properties
+	 * @return the registry
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	CircuitBreakerRegistry circuitBreakerRegistry(AsyncUtilsProperties properties) {
+		return new CircuitBreakerRegistry(properties.getCircuitBreaker(), System::nanoTime);
+	}
+
+	/**
+	 * The {@code @CircuitBreaker} capability.
+	 * @param registry the breaker registry
+	 * @return the capability
+	 */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	CircuitBreakerFeature asyncUtilsCircuitBreakerFeature(CircuitBreakerRegistry registry) {
+		return new CircuitBreakerFeature(registry);
 	}
 
 	/**

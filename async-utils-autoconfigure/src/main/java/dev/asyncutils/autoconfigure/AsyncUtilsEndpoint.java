@@ -25,6 +25,8 @@ import dev.asyncutils.bounded.BoundedRegistry;
 import dev.asyncutils.debounce.DebounceFeature;
 import dev.asyncutils.debounce.DebounceStats;
 import dev.asyncutils.bounded.BoundedSettings;
+import dev.asyncutils.circuitbreaker.CircuitBreakerRegistry;
+import dev.asyncutils.circuitbreaker.CircuitDescription;
 import dev.asyncutils.core.InstanceCatalog;
 import dev.asyncutils.core.ReadableSettings;
 import dev.asyncutils.fallback.FallbackFeature;
@@ -63,6 +65,8 @@ public class AsyncUtilsEndpoint {
 
 	private final ObjectProvider<BatchProcessor> batchProcessor;
 
+	private final ObjectProvider<CircuitBreakerRegistry> breakers;
+
 	/**
 	 * Create the endpoint.
 	 * @param throttles the throttle instances
@@ -72,11 +76,12 @@ public class AsyncUtilsEndpoint {
 	 * @param fallback the fallback capability
 	 * @param batchProcessor the batch processor
 	 * @param debounce the debounce capability
+	 * @param breakers the circuit breakers
 	 */
 	public AsyncUtilsEndpoint(ObjectProvider<ThrottleRegistry> throttles, ObjectProvider<BoundedRegistry> bounded,
 			ObjectProvider<RetryFeature> retry, ObjectProvider<TimeoutFeature> timeout,
 			ObjectProvider<FallbackFeature> fallback, ObjectProvider<BatchProcessor> batchProcessor,
-			ObjectProvider<DebounceFeature> debounce) {
+			ObjectProvider<DebounceFeature> debounce, ObjectProvider<CircuitBreakerRegistry> breakers) {
 		this.debounce = debounce;
 		this.throttles = throttles;
 		this.bounded = bounded;
@@ -84,12 +89,14 @@ public class AsyncUtilsEndpoint {
 		this.timeout = timeout;
 		this.fallback = fallback;
 		this.batchProcessor = batchProcessor;
+		this.breakers = breakers;
 	}
 
 	/**
 	 * List every instance by kind.
 	 * @return the instances: {@code throttles}, {@code retries}, {@code timeouts},
-	 * {@code bounded}, {@code fallbacks} by name, and {@code batch}
+	 * {@code bounded}, {@code fallbacks}, {@code circuitBreakers} by name, and
+	 * {@code batch}
 	 */
 	@ReadOperation
 	public Map<String, Object> instances() {
@@ -99,6 +106,7 @@ public class AsyncUtilsEndpoint {
 		all.put("timeouts", timeouts(null));
 		all.put("bounded", bounded(null));
 		all.put("fallbacks", fallbacks(null));
+		all.put("circuitBreakers", circuitBreakers(null));
 		all.put("debounces", debounces(null));
 		BatchProcessor processor = this.batchProcessor.getIfAvailable();
 		if (processor != null) {
@@ -121,6 +129,7 @@ public class AsyncUtilsEndpoint {
 		putIfPresent(found, "timeout", timeouts(name).get(name));
 		putIfPresent(found, "bounded", bounded(name).get(name));
 		putIfPresent(found, "fallback", fallbacks(name).get(name));
+		putIfPresent(found, "circuitBreaker", circuitBreakers(name).get(name));
 		putIfPresent(found, "debounce", debounces(name).get(name));
 		BatchProcessor processor = this.batchProcessor.getIfAvailable();
 		if (processor != null && BatchMeters.NAME.equals(name)) {
@@ -152,6 +161,12 @@ public class AsyncUtilsEndpoint {
 	private Map<String, Object> fallbacks(@Nullable String only) {
 		FallbackFeature feature = this.fallback.getIfAvailable();
 		return list((feature != null) ? feature.instances() : null, only, AsyncUtilsEndpoint::describe);
+	}
+
+	private Map<String, Object> circuitBreakers(@Nullable String only) {
+		CircuitBreakerRegistry registry = this.breakers.getIfAvailable();
+		return list((registry != null) ? registry.catalog() : null, only,
+				(circuit) -> CircuitDescription.of(circuit, AsyncUtilsEndpoint::format));
 	}
 
 	private Map<String, Object> debounces(@Nullable String only) {

@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 
 import dev.asyncutils.batch.BatchProcessor;
 import dev.asyncutils.bounded.BoundedRegistry;
+import dev.asyncutils.circuitbreaker.CircuitBreakerRegistry;
 import dev.asyncutils.debounce.DebounceFeature;
 import dev.asyncutils.fallback.FallbackFeature;
 import dev.asyncutils.retry.RetryFeature;
@@ -37,6 +38,7 @@ public final class AsyncUtilsEndpointAutoConfiguration {
 	 * @param fallback the fallback capability
 	 * @param batchProcessor the batch processor
 	 * @param debounce the debounce capability
+	 * @param breakers the circuit breakers
 	 * @return the endpoint
 	 */
 	@Bean
@@ -44,8 +46,9 @@ public final class AsyncUtilsEndpointAutoConfiguration {
 	AsyncUtilsEndpoint asyncUtilsEndpoint(ObjectProvider<ThrottleRegistry> throttles,
 			ObjectProvider<BoundedRegistry> bounded, ObjectProvider<RetryFeature> retry,
 			ObjectProvider<TimeoutFeature> timeout, ObjectProvider<FallbackFeature> fallback,
-			ObjectProvider<BatchProcessor> batchProcessor, ObjectProvider<DebounceFeature> debounce) {
-		return new AsyncUtilsEndpoint(throttles, bounded, retry, timeout, fallback, batchProcessor, debounce);
+			ObjectProvider<BatchProcessor> batchProcessor, ObjectProvider<DebounceFeature> debounce,
+			ObjectProvider<CircuitBreakerRegistry> breakers) {
+		return new AsyncUtilsEndpoint(throttles, bounded, retry, timeout, fallback, batchProcessor, debounce, breakers);
 	}
 
 }

@@ -15,6 +15,8 @@ import dev.asyncutils.batch.BatchProcessor;
 import dev.asyncutils.batch.DefaultBatchProcessor;
 import dev.asyncutils.bounded.BoundedMeters;
 import dev.asyncutils.bounded.BoundedRegistry;
+import dev.asyncutils.circuitbreaker.CircuitBreakerMeters;
+import dev.asyncutils.circuitbreaker.CircuitBreakerRegistry;
 import dev.asyncutils.core.AsyncUtilsScheduler;
 import dev.asyncutils.debounce.DebounceFeature;
 import dev.asyncutils.debounce.DebounceMeters;
@@ -51,6 +53,7 @@ public final class AsyncUtilsMetricsAutoConfiguration {
 	 * @param fallback the fallback capability
 	 * @param batchProcessor the batch processor
 	 * @param debounce the debounce capability
+	 * @param breakers the circuit breakers
 	 * @return the binder
 	 */
 	@Bean
@@ -58,7 +61,7 @@ public final class AsyncUtilsMetricsAutoConfiguration {
 			ObjectProvider<ThrottleRegistry> throttles, ObjectProvider<BoundedRegistry> bounded,
 			ObjectProvider<RetryFeature> retry, ObjectProvider<TimeoutFeature> timeout,
 			ObjectProvider<FallbackFeature> fallback, ObjectProvider<BatchProcessor> batchProcessor,
-			ObjectProvider<DebounceFeature> debounce) {
+			ObjectProvider<DebounceFeature> debounce, ObjectProvider<CircuitBreakerRegistry> breakers) {
 		return () -> {
 			MeterRegistry meters = registry.getObject();
 			throttles.ifAvailable((instances) -> instances.catalog()
@@ -71,6 +74,8 @@ public final class AsyncUtilsMetricsAutoConfiguration {
 				.forEachNowAndLater((name, stats) -> TimeoutMeters.bind(meters, name, stats)));
 			fallback.ifAvailable((feature) -> feature.instances()
 				.forEachNowAndLater((name, stats) -> FallbackMeters.bind(meters, name, stats)));
+			breakers.ifAvailable((instances) -> instances.catalog()
+				.forEachNowAndLater((name, circuit) -> CircuitBreakerMeters.bind(meters, name, circuit)));
 			debounce.ifAvailable((feature) -> feature.instances()
 				.forEachNowAndLater((name, stats) -> DebounceMeters.bind(meters, name, stats)));
 			batchProcessor.ifAvailable((processor) -> {

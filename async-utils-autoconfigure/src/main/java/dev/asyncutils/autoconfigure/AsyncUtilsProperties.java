@@ -6,6 +6,7 @@ import org.springframework.core.Ordered;
 
 import dev.asyncutils.batch.BatchProperties;
 import dev.asyncutils.bounded.BoundedProperties;
+import dev.asyncutils.circuitbreaker.CircuitBreakerProperties;
 import dev.asyncutils.debounce.DebounceProperties;
 import dev.asyncutils.retry.RetryProperties;
 import dev.asyncutils.throttle.ThrottleProperties;
@@ -74,6 +75,12 @@ public class AsyncUtilsProperties {
 	 */
 	@NestedConfigurationProperty
 	private final BoundedProperties bounded = new BoundedProperties();
+
+	/**
+	 * Settings of @CircuitBreaker.
+	 */
+	@NestedConfigurationProperty
+	private final CircuitBreakerProperties circuitBreaker = new CircuitBreakerProperties();
 
 	/**
 	 * Settings of @Debounce.
@@ -165,6 +172,14 @@ public class AsyncUtilsProperties {
 	 */
 	public BoundedProperties getBounded() {
 		return this.bounded;
+	}
+
+	/**
+	 * Return the {@code async-utils.circuit-breaker} properties.
+	 * @return the circuit breaker properties
+	 */
+	public CircuitBreakerProperties getCircuitBreaker() {
+		return this.circuitBreaker;
 	}
 
 	/**

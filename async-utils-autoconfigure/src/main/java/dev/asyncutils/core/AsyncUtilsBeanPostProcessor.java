@@ -228,8 +228,11 @@ public class AsyncUtilsBeanPostProcessor extends ProxyProcessorSupport
 	}
 
 	private static boolean isExcluded(Class<?> type) {
+		// AsyncUtils declares pace(String, Flux): reading its methods without Reactor on
+		// the classpath would fail, and it has nothing to guard
 		return AopInfrastructureBean.class.isAssignableFrom(type) || PolicyFeature.class.isAssignableFrom(type)
-				|| AsyncUtilsScheduler.class.isAssignableFrom(type);
+				|| AsyncUtilsScheduler.class.isAssignableFrom(type)
+				|| dev.asyncutils.AsyncUtils.class.isAssignableFrom(type);
 	}
 
 	@Override

@@ -23,6 +23,7 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 import dev.asyncutils.annotation.Bounded;
+import dev.asyncutils.annotation.CircuitBreaker;
 import dev.asyncutils.annotation.Debounce;
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
@@ -50,7 +51,7 @@ import dev.asyncutils.annotation.Timeout;
 public class AsyncUtilsBeanRegistrationAotProcessor implements BeanRegistrationAotProcessor {
 
 	private static final List<Class<? extends Annotation>> ANNOTATION_TYPES = List.of(Debounce.class, Fallback.class,
-			Retry.class, Timeout.class, Bounded.class, Throttle.class);
+			Retry.class, CircuitBreaker.class, Timeout.class, Bounded.class, Throttle.class);
 
 	@Override
 	public @Nullable BeanRegistrationAotContribution processAheadOfTime(RegisteredBean registeredBean) {

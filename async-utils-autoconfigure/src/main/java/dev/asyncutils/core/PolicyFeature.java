@@ -20,6 +20,9 @@ public interface PolicyFeature<A extends Annotation> {
 	/** Nesting position of {@code @Retry}. */
 	int RETRY = 200;
 
+	/** Nesting position of {@code @CircuitBreaker}: inside retries, outside deadlines. */
+	int CIRCUIT_BREAKER = 250;
+
 	/** Nesting position of {@code @Timeout}. */
 	int TIMEOUT = 300;
 

@@ -136,6 +136,22 @@ public final class Settings {
 	}
 
 	/**
+	 * Check that every entry of a list of failure types ({@code retryOn},
+	 * {@code recordOn}, ...) is a {@link Throwable} type.
+	 * @param types the resolved list
+	 * @return the list, unmodifiable
+	 */
+	public java.util.List<Class<? extends Throwable>> throwableTypes(
+			Setting<java.util.List<Class<? extends Throwable>>> types) {
+		for (Class<?> type : types.required()) {
+			if (type == null || !Throwable.class.isAssignableFrom(type)) {
+				throw invalid(types, "every entry must be a Throwable type, found " + type);
+			}
+		}
+		return java.util.List.copyOf(types.required());
+	}
+
+	/**
 	 * Report a value that breaks a rule.
 	 * @param setting the offending setting
 	 * @param problem what is wrong with it

@@ -58,6 +58,17 @@ public final class GuardBuilder implements Guard.Builder {
 	}
 
 	@Override
+	public Guard.Builder circuitBreaker() {
+		return circuitBreaker((breaker) -> {
+		});
+	}
+
+	@Override
+	public Guard.Builder circuitBreaker(Consumer<CircuitBreakerStep> customizer) {
+		return step(new CircuitBreakerStep(), customizer);
+	}
+
+	@Override
 	public Guard.Builder timeout() {
 		return timeout((timeout) -> {
 		});

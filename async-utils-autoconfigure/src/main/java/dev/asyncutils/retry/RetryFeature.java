@@ -155,14 +155,8 @@ public class RetryFeature implements PolicyFeature<Retry> {
 			@Nullable List<Class<? extends Throwable>> fromInstance,
 			@Nullable List<Class<? extends Throwable>> fromAnnotation,
 			@Nullable List<Class<? extends Throwable>> fromDefaults, List<Class<? extends Throwable>> builtIn) {
-		Setting<List<Class<? extends Throwable>>> types = settings.pick(attribute, property, fromInstance,
-				fromAnnotation, fromDefaults, builtIn);
-		for (Class<?> type : types.required()) {
-			if (type == null || !Throwable.class.isAssignableFrom(type)) {
-				throw settings.invalid(types, "every entry must be a Throwable type, found " + type);
-			}
-		}
-		return types.required();
+		return settings
+			.throwableTypes(settings.pick(attribute, property, fromInstance, fromAnnotation, fromDefaults, builtIn));
 	}
 
 }

@@ -65,7 +65,7 @@ class AsyncUtilsEndpointHttpTests {
 			assertThat(response.statusCode()).isEqualTo(200);
 			Map<String, Object> body = JsonParserFactory.getJsonParser().parseMap(response.body());
 			assertThat(body).containsOnlyKeys("throttles", "retries", "timeouts", "bounded", "fallbacks", "debounces",
-					"batch");
+					"circuitBreakers", "batch");
 
 			Map<String, Object> api = (Map<String, Object>) ((Map<String, Object>) body.get("throttles")).get("api");
 			assertThat((Map<String, Object>) api.get("settings")).containsEntry("rate", 10.0)

@@ -54,6 +54,13 @@ class ConfigurationMetadataTests {
 			"async-utils.bounded.instances", "async-utils.batch.batch-size", "async-utils.batch.max-concurrent",
 			"async-utils.batch.max-attempts", "async-utils.batch.retry-delay", "async-utils.batch.retry-multiplier",
 			"async-utils.batch.delay-between-batches", "async-utils.batch.fail-fast", "async-utils.batch.item-timeout",
+			"async-utils.circuit-breaker.defaults.failure-rate-threshold",
+			"async-utils.circuit-breaker.defaults.slow-call-duration",
+			"async-utils.circuit-breaker.defaults.slow-call-rate-threshold",
+			"async-utils.circuit-breaker.defaults.minimum-calls", "async-utils.circuit-breaker.defaults.window-calls",
+			"async-utils.circuit-breaker.defaults.window-duration", "async-utils.circuit-breaker.defaults.wait-in-open",
+			"async-utils.circuit-breaker.defaults.half-open-calls", "async-utils.circuit-breaker.defaults.record-on",
+			"async-utils.circuit-breaker.defaults.ignore-on", "async-utils.circuit-breaker.instances",
 			"async-utils.debounce.defaults.delay", "async-utils.debounce.defaults.max-wait",
 			"async-utils.debounce.instances");
 
@@ -74,7 +81,15 @@ class ConfigurationMetadataTests {
 			Map.entry("async-utils.batch.retry-delay", Duration.ofMillis(100)),
 			Map.entry("async-utils.batch.retry-multiplier", 2.0),
 			Map.entry("async-utils.batch.delay-between-batches", Duration.ZERO),
-			Map.entry("async-utils.batch.fail-fast", false));
+			Map.entry("async-utils.batch.fail-fast", false),
+			Map.entry("async-utils.circuit-breaker.defaults.failure-rate-threshold", 50),
+			Map.entry("async-utils.circuit-breaker.defaults.slow-call-rate-threshold", 100),
+			Map.entry("async-utils.circuit-breaker.defaults.minimum-calls", 20),
+			Map.entry("async-utils.circuit-breaker.defaults.window-calls", 100),
+			Map.entry("async-utils.circuit-breaker.defaults.wait-in-open", Duration.ofSeconds(30)),
+			Map.entry("async-utils.circuit-breaker.defaults.half-open-calls", 5),
+			Map.entry("async-utils.circuit-breaker.defaults.record-on", List.of("java.lang.Exception")),
+			Map.entry("async-utils.circuit-breaker.defaults.ignore-on", List.of()));
 
 	/** Properties without a default value, and what their description says instead. */
 	private static final Map<String, String> NO_DEFAULT = Map.ofEntries(
@@ -90,6 +105,9 @@ class ConfigurationMetadataTests {
 			Map.entry("async-utils.timeout.instances", "same keys as defaults"),
 			Map.entry("async-utils.throttle.instances", "same keys as defaults"),
 			Map.entry("async-utils.bounded.instances", "same keys as defaults"),
+			Map.entry("async-utils.circuit-breaker.defaults.slow-call-duration", "none"),
+			Map.entry("async-utils.circuit-breaker.defaults.window-duration", "none"),
+			Map.entry("async-utils.circuit-breaker.instances", "same keys as defaults"),
 			Map.entry("async-utils.debounce.defaults.delay", "No built-in default"),
 			Map.entry("async-utils.debounce.defaults.max-wait", "unbounded"),
 			Map.entry("async-utils.debounce.instances", "same keys as defaults"));

@@ -18,9 +18,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 
 import dev.asyncutils.BoundedRejectedException;
+import dev.asyncutils.CircuitOpenException;
+import dev.asyncutils.CircuitState;
 import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.TimeoutExceededException;
 import dev.asyncutils.annotation.Bounded;
+import dev.asyncutils.annotation.CircuitBreaker;
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
 import dev.asyncutils.annotation.Throttle;
@@ -28,6 +31,7 @@ import dev.asyncutils.annotation.Timeout;
 import dev.asyncutils.autoconfigure.AsyncUtilsAutoConfiguration;
 import dev.asyncutils.event.AsyncUtilsEvent;
 import dev.asyncutils.event.CallRejectedEvent;
+import dev.asyncutils.event.CircuitStateChangedEvent;
 import dev.asyncutils.event.FallbackEvent;
 import dev.asyncutils.event.RetryAttemptFailedEvent;
 import dev.asyncutils.event.TimeoutEvent;
@@ -146,6 +150,24 @@ class EventsTests {
 		});
 	}
 
+	@Test
+	void circuitStateChangesAndItsRejectionsArePublished() {
+		this.runner.run((context) -> {
+			Listener listener = context.getBean(Listener.class);
+			Guarded guarded = context.getBean(Guarded.class);
+			assertThatExceptionOfType(IllegalStateException.class).isThrownBy(guarded::downstream);
+			assertThat(listener.of(CircuitStateChangedEvent.class)).isEmpty();
+			assertThatExceptionOfType(IllegalStateException.class).isThrownBy(guarded::downstream);
+			assertThat(listener.of(CircuitStateChangedEvent.class))
+				.extracting((event) -> event.name() + " " + event.from() + " " + event.to())
+				.containsExactly("downstream " + CircuitState.CLOSED + " " + CircuitState.OPEN);
+			assertThatExceptionOfType(CircuitOpenException.class).isThrownBy(guarded::downstream);
+			assertThat(listener.of(CallRejectedEvent.class)).extracting((event) -> event.kind() + " " + event.name())
+				.containsExactly("circuit-breaker downstream");
+			assertThat(listener.threads).containsOnly(Thread.currentThread());
+		});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class Config {
 
@@ -196,6 +218,11 @@ class EventsTests {
 
 		CompletableFuture<String> gate() {
 			return this.gate;
+		}
+
+		@CircuitBreaker(name = "downstream", minimumCalls = 2, windowCalls = 2, waitInOpen = "1h")
+		public void downstream() {
+			throw new IllegalStateException("down");
 		}
 
 		@Throttle(name = "meter", rate = 1, per = "1h", maxWait = "0")

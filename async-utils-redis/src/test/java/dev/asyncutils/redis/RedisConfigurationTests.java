@@ -14,6 +14,7 @@ import dev.asyncutils.annotation.Throttle;
 import dev.asyncutils.autoconfigure.AsyncUtilsEndpoint;
 import dev.asyncutils.batch.BatchProcessor;
 import dev.asyncutils.bounded.BoundedRegistry;
+import dev.asyncutils.circuitbreaker.CircuitBreakerRegistry;
 import dev.asyncutils.core.AsyncUtilsConfigurationException;
 import dev.asyncutils.debounce.DebounceFeature;
 import dev.asyncutils.fallback.FallbackFeature;
@@ -79,7 +80,8 @@ class RedisConfigurationTests extends RedisTestSupport {
 		AsyncUtilsEndpoint endpoint = new AsyncUtilsEndpoint(context.getBeanProvider(ThrottleRegistry.class),
 				context.getBeanProvider(BoundedRegistry.class), context.getBeanProvider(RetryFeature.class),
 				context.getBeanProvider(TimeoutFeature.class), context.getBeanProvider(FallbackFeature.class),
-				context.getBeanProvider(BatchProcessor.class), context.getBeanProvider(DebounceFeature.class));
+				context.getBeanProvider(BatchProcessor.class), context.getBeanProvider(DebounceFeature.class),
+				context.getBeanProvider(CircuitBreakerRegistry.class));
 		Map<String, Object> throttle = section(endpoint.instance("t"), "throttle");
 		assertThat(throttle).containsEntry("backend", "redis");
 		assertThat(section(throttle, "redis")).containsEntry("healthy", true)

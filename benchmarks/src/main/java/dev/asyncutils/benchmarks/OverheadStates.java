@@ -8,6 +8,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
@@ -151,7 +152,8 @@ public final class OverheadStates {
 	 * Resilience4j 2.4.0 through {@code resilience4j-spring-boot4} and Spring Boot's
 	 * AspectJ auto-proxying, configured so that nothing waits or retries: a rate limit of
 	 * {@code Integer.MAX_VALUE} per second, no timeout on a permit, a semaphore bulkhead
-	 * of 10,000 that never waits, a time limiter of 10 s.
+	 * of 10,000 that never waits, a time limiter of 10 s, a count-based circuit breaker
+	 * of 100 calls (our defaults) that stays closed.
 	 */
 	@State(Scope.Benchmark)
 	public static class Resilience4j {
@@ -175,17 +177,21 @@ public final class OverheadStates {
 					"resilience4j.retry.configs.default.wait-duration=100ms",
 					"resilience4j.bulkhead.configs.default.max-concurrent-calls=10000",
 					"resilience4j.bulkhead.configs.default.max-wait-duration=0",
-					"resilience4j.timelimiter.configs.default.timeout-duration=10s");
+					"resilience4j.timelimiter.configs.default.timeout-duration=10s",
+					"resilience4j.circuitbreaker.configs.default.sliding-window-size=100",
+					"resilience4j.circuitbreaker.configs.default.minimum-number-of-calls=20");
 			this.target = this.context.getBean(Resilience4jTarget.class);
 			this.target.rateLimiter(0);
 			this.target.retry(0);
 			this.target.bulkhead(0);
 			this.target.stageTimeLimiter(0).join();
+			this.target.circuitBreaker(0);
 			requireIntercepted(this.target, "Resilience4j");
 			require(this.context.getBean(RateLimiterRegistry.class).getAllRateLimiters().size() == 1
 					&& this.context.getBean(RetryRegistry.class).getAllRetries().size() == 1
 					&& this.context.getBean(BulkheadRegistry.class).getAllBulkheads().size() == 1
-					&& this.context.getBean(TimeLimiterRegistry.class).getAllTimeLimiters().size() == 1,
+					&& this.context.getBean(TimeLimiterRegistry.class).getAllTimeLimiters().size() == 1
+					&& this.context.getBean(CircuitBreakerRegistry.class).getAllCircuitBreakers().size() == 1,
 					"Resilience4j's aspects did not create their instances");
 		}
 

@@ -77,6 +77,16 @@ public class PlainOverheadBenchmark {
 	}
 
 	/**
+	 * Our {@code @CircuitBreaker} alone, closed.
+	 * @param ours the state
+	 * @return the result
+	 */
+	@Benchmark
+	public int circuitBreaker(OverheadStates.Ours ours) {
+		return ours.target.circuitBreaker(ours.value++);
+	}
+
+	/**
 	 * Our {@code @Fallback} alone.
 	 * @param ours the state
 	 * @return the result
@@ -114,6 +124,16 @@ public class PlainOverheadBenchmark {
 	@Benchmark
 	public int r4jRetry(OverheadStates.Resilience4j r4j) {
 		return r4j.target.retry(r4j.value++);
+	}
+
+	/**
+	 * Resilience4j's {@code @CircuitBreaker}, closed.
+	 * @param r4j the state
+	 * @return the result
+	 */
+	@Benchmark
+	public int r4jCircuitBreaker(OverheadStates.Resilience4j r4j) {
+		return r4j.target.circuitBreaker(r4j.value++);
 	}
 
 	/**

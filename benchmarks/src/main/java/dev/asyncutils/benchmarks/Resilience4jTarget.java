@@ -3,6 +3,7 @@ package dev.asyncutils.benchmarks;
 import java.util.concurrent.CompletableFuture;
 
 import io.github.resilience4j.bulkhead.annotation.Bulkhead;
+import io.github.resilience4j.circuitbreaker.annotation.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.annotation.RateLimiter;
 import io.github.resilience4j.retry.annotation.Retry;
 import io.github.resilience4j.timelimiter.annotation.TimeLimiter;
@@ -45,6 +46,16 @@ public class Resilience4jTarget {
 	}
 
 	/**
+	 * The work behind {@code @CircuitBreaker} (it never fails: the breaker stays closed).
+	 * @param value an input
+	 * @return a result depending on the input
+	 */
+	@CircuitBreaker(name = "bench")
+	public int circuitBreaker(int value) {
+		return value + 1;
+	}
+
+	/**
 	 * The work behind all three.
 	 * @param value an input
 	 * @return a result depending on the input
@@ -83,6 +94,16 @@ public class Resilience4jTarget {
 	 */
 	@Bulkhead(name = "bench")
 	public CompletableFuture<Integer> stageBulkhead(int value) {
+		return CompletableFuture.completedFuture(value + 1);
+	}
+
+	/**
+	 * The asynchronous work behind {@code @CircuitBreaker}.
+	 * @param value an input
+	 * @return a completed future of a result depending on the input
+	 */
+	@CircuitBreaker(name = "bench")
+	public CompletableFuture<Integer> stageCircuitBreaker(int value) {
 		return CompletableFuture.completedFuture(value + 1);
 	}
 

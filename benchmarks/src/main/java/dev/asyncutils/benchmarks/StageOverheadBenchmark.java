@@ -78,6 +78,16 @@ public class StageOverheadBenchmark {
 	}
 
 	/**
+	 * Our {@code @CircuitBreaker} alone, closed.
+	 * @param ours the state
+	 * @return the result
+	 */
+	@Benchmark
+	public int circuitBreaker(OverheadStates.Ours ours) {
+		return ours.stageTarget.circuitBreaker(ours.value++).join();
+	}
+
+	/**
 	 * Our {@code @Fallback} alone.
 	 * @param ours the state
 	 * @return the result
@@ -115,6 +125,16 @@ public class StageOverheadBenchmark {
 	@Benchmark
 	public int r4jRetry(OverheadStates.Resilience4j r4j) {
 		return r4j.target.stageRetry(r4j.value++).join();
+	}
+
+	/**
+	 * Resilience4j's {@code @CircuitBreaker}, closed.
+	 * @param r4j the state
+	 * @return the result
+	 */
+	@Benchmark
+	public int r4jCircuitBreaker(OverheadStates.Resilience4j r4j) {
+		return r4j.target.stageCircuitBreaker(r4j.value++).join();
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.asyncutils.benchmarks;
 import java.util.concurrent.CompletableFuture;
 
 import dev.asyncutils.annotation.Bounded;
+import dev.asyncutils.annotation.CircuitBreaker;
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
 import dev.asyncutils.annotation.Throttle;
@@ -60,6 +61,16 @@ public class StageTarget {
 	 */
 	@Bounded(name = "bench-stage-bounded", value = 10_000)
 	public CompletableFuture<Integer> bounded(int value) {
+		return CompletableFuture.completedFuture(value + 1);
+	}
+
+	/**
+	 * The work behind {@code @CircuitBreaker} (it never fails: the breaker stays closed).
+	 * @param value an input
+	 * @return a completed future of a result depending on the input
+	 */
+	@CircuitBreaker(name = "bench-stage-circuit-breaker")
+	public CompletableFuture<Integer> circuitBreaker(int value) {
 		return CompletableFuture.completedFuture(value + 1);
 	}
 

@@ -1,6 +1,7 @@
 package dev.asyncutils.benchmarks;
 
 import dev.asyncutils.annotation.Bounded;
+import dev.asyncutils.annotation.CircuitBreaker;
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
 import dev.asyncutils.annotation.Throttle;
@@ -58,6 +59,16 @@ public class Target {
 	 */
 	@Bounded(name = "bench-bounded", value = 10_000)
 	public int bounded(int value) {
+		return value + 1;
+	}
+
+	/**
+	 * The work behind {@code @CircuitBreaker} (it never fails: the breaker stays closed).
+	 * @param value an input
+	 * @return a result depending on the input
+	 */
+	@CircuitBreaker(name = "bench-circuit-breaker")
+	public int circuitBreaker(int value) {
 		return value + 1;
 	}
 

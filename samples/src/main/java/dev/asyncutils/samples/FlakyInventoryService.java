@@ -59,6 +59,10 @@ public class FlakyInventoryService {
 
 	private final AtomicInteger reservations = new AtomicInteger();
 
+	private final AtomicInteger shippingQuotes = new AtomicInteger();
+
+	private volatile boolean shippingDown;
+
 	/**
 	 * Create the service.
 	 * @param limits its rate limit per endpoint
@@ -202,6 +206,37 @@ public class FlakyInventoryService {
 			throw new IOException("reservation of " + sku + " refused, try again");
 		}
 		return "R-" + sku;
+	}
+
+	/**
+	 * Quote the shipping cost of an article: fails at once while the shipping service is
+	 * down.
+	 * @param sku the article
+	 * @return the cost
+	 * @throws IOException while the shipping service is down
+	 */
+	public BigDecimal shippingQuote(String sku) throws IOException {
+		this.shippingQuotes.incrementAndGet();
+		if (this.shippingDown) {
+			throw new IOException("shipping service down");
+		}
+		return BigDecimal.valueOf(4 + Math.floorMod(sku.hashCode(), 5)).add(new BigDecimal("0.90"));
+	}
+
+	/**
+	 * Take the shipping service down, or bring it back.
+	 * @param down whether it fails every call
+	 */
+	public void shippingDown(boolean down) {
+		this.shippingDown = down;
+	}
+
+	/**
+	 * Return how many shipping quotes reached the service.
+	 * @return the quote count
+	 */
+	public int shippingQuotes() {
+		return this.shippingQuotes.get();
 	}
 
 	/**

@@ -13,6 +13,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.stereotype.Component;
 
 import dev.asyncutils.annotation.Bounded;
+import dev.asyncutils.annotation.CircuitBreaker;
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
 import dev.asyncutils.annotation.Throttle;
@@ -27,6 +28,9 @@ public class InventoryClient {
 
 	/** The throttle instance of every call that reaches the inventory API in bulk. */
 	public static final String THROTTLE = "inventory-api";
+
+	/** The circuit breaker in front of the shipping service. */
+	public static final String SHIPPING = "shipping";
 
 	/** The throttle instance of quotes: one bucket per tenant. */
 	public static final String QUOTES = "tenant-quotes";
@@ -103,6 +107,20 @@ public class InventoryClient {
 	@Throttle(name = THROTTLE)
 	public String reserve(String sku) throws Exception {
 		return this.service.reserve(sku);
+	}
+
+	/**
+	 * Shipping cost, blocking, behind the circuit breaker {@code shipping} (settings in
+	 * {@code application.yml}): once half of the last calls failed, calls fail at once
+	 * with {@code CircuitOpenException} without reaching the service, until trial calls
+	 * find it back.
+	 * @param sku the article
+	 * @return the cost
+	 * @throws IOException when the service fails
+	 */
+	@CircuitBreaker(name = SHIPPING)
+	public BigDecimal shipping(String sku) throws IOException {
+		return this.service.shippingQuote(sku);
 	}
 
 	/**

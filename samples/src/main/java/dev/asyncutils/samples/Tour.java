@@ -21,7 +21,10 @@ import org.springframework.stereotype.Component;
 import dev.asyncutils.AsyncUtils;
 import dev.asyncutils.Guard;
 import dev.asyncutils.batch.BatchProcessor;
+import dev.asyncutils.CircuitOpenException;
 import dev.asyncutils.batch.BatchResult;
+import dev.asyncutils.circuitbreaker.Circuit;
+import dev.asyncutils.circuitbreaker.CircuitBreakerRegistry;
 import dev.asyncutils.throttle.ThrottleRegistry;
 import dev.asyncutils.throttle.ThrottleSettings;
 import dev.asyncutils.throttle.TokenBucket;
@@ -60,6 +63,8 @@ public class Tour implements ExitCodeGenerator {
 
 	private final ThrottleRegistry throttles;
 
+	private final CircuitBreakerRegistry breakers;
+
 	private final AsyncUtils asyncUtils;
 
 	private final SearchIndex searchIndex;
@@ -78,9 +83,11 @@ public class Tour implements ExitCodeGenerator {
 	 * throttle
 	 * @param asyncUtils builds the guard of the fourth step
 	 * @param searchIndex the debounced index of the fourth step
+	 * @param breakers the circuit breakers, to show the state of the client's breaker
 	 */
 	public Tour(InventoryClient client, FlakyInventoryService service, BatchProcessor batchProcessor,
-			MeterRegistry meters, ThrottleRegistry throttles, AsyncUtils asyncUtils, SearchIndex searchIndex) {
+			MeterRegistry meters, ThrottleRegistry throttles, AsyncUtils asyncUtils, SearchIndex searchIndex,
+			CircuitBreakerRegistry breakers) {
 		this.asyncUtils = asyncUtils;
 		this.searchIndex = searchIndex;
 		this.client = client;
@@ -88,6 +95,7 @@ public class Tour implements ExitCodeGenerator {
 		this.batchProcessor = batchProcessor;
 		this.meters = meters;
 		this.throttles = throttles;
+		this.breakers = breakers;
 	}
 
 	/**
@@ -97,19 +105,21 @@ public class Tour implements ExitCodeGenerator {
 	public TourSummary run() {
 		Counts before = counts();
 		long start = System.nanoTime();
-		section("1/5  Look-ups: @Retry, @Timeout and @Fallback absorb a flaky service (" + LOOK_UPS + " articles)");
+		section("1/6  Look-ups: @Retry, @Timeout and @Fallback absorb a flaky service (" + LOOK_UPS + " articles)");
 		lookUps();
-		section("2/5  A burst: " + BURST + " availability checks at once, @Bounded and @Throttle");
+		section("2/6  A burst: " + BURST + " availability checks at once, @Bounded and @Throttle");
 		burst();
-		section("3/5  A batch job: the BatchProcessor reserves " + BATCH_ITEMS
+		section("3/6  A batch job: the BatchProcessor reserves " + BATCH_ITEMS
 				+ " articles through @Retry and @Throttle");
 		BatchResult<String, String> result = batchJob();
 		// the summary counts the first three steps; the fourth shows keys on their own
 		Counts during = counts().minus(before);
-		section("4/5  Without annotations: a Guard around a lambda, and @Debounce on a burst of change events");
+		section("4/6  Without annotations: a Guard around a lambda, and @Debounce on a burst of change events");
 		guardAndDebounce();
-		section("5/5  Per tenant: @Throttle(key = \"#tenant\") gives every tenant a bucket of its own");
+		section("5/6  Per tenant: @Throttle(key = \"#tenant\") gives every tenant a bucket of its own");
 		perTenant();
+		section("6/6  An outage: @CircuitBreaker stops calling the shipping service and finds it back");
+		outage();
 		TourSummary summary = new TourSummary(BATCH_ITEMS, result.outcomes().size(), during.itemsSucceeded,
 				during.itemsFailed, during.retries, during.timeouts, during.throttleWaits, during.throttleRejections,
 				during.boundedRejections, during.fallbacks, during.tooManyRequests, this.service.peakCallsInWindow(),
@@ -217,6 +227,52 @@ public class Tour implements ExitCodeGenerator {
 				result.elapsed().toMillis(), result.succeeded(), result.failed(), limits.window().toMillis(),
 				this.service.peakCallsInWindow());
 		return result;
+	}
+
+	/**
+	 * Take the shipping service down: the breaker opens once half of the last calls
+	 * failed, and later calls fail at once without reaching it. Bring it back: after
+	 * wait-in-open, trial calls find it working and the breaker closes.
+	 */
+	private void outage() {
+		Circuit circuit = this.breakers.get(InventoryClient.SHIPPING);
+		this.service.shippingDown(true);
+		int reachedBefore = this.service.shippingQuotes();
+		int calls = 12;
+		for (int i = 1; i <= calls; i++) {
+			quote("SHIP-" + i, circuit);
+		}
+		this.out.printf("the shipping service saw %d of %d calls; the others failed at once%n",
+				this.service.shippingQuotes() - reachedBefore, calls);
+		this.service.shippingDown(false);
+		Duration wait = circuit.timeLeftOpen();
+		this.out.printf("the shipping service is back; the breaker lets trial calls through in %d ms%n",
+				wait.toMillis());
+		try {
+			Thread.sleep(wait.toMillis() + 20);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return;
+		}
+		for (int i = 1; i <= circuit.settings().halfOpenCalls() + 1; i++) {
+			quote("SHIP-" + i, circuit);
+		}
+	}
+
+	private void quote(String sku, Circuit circuit) {
+		String outcome;
+		try {
+			outcome = "shipping " + this.client.shipping(sku);
+		}
+		catch (CircuitOpenException ex) {
+			outcome = "rejected at once, retry after " + ex.retryAfter().toMillis() + " ms";
+		}
+		catch (Exception ex) {
+			outcome = "failed: " + ex.getMessage();
+		}
+		this.out.printf("%-8s %-44s breaker %s%n", sku, outcome,
+				circuit.state().name().toLowerCase(Locale.ROOT).replace('_', '-'));
 	}
 
 	/**

@@ -23,6 +23,10 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.ActiveProfiles;
 
+import dev.asyncutils.CircuitState;
+import dev.asyncutils.circuitbreaker.Circuit;
+import dev.asyncutils.circuitbreaker.CircuitBreakerRegistry;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -133,6 +137,15 @@ class SampleApplicationTests {
 					"guard 'catalog-feed' (retry 4 x 50 ms, timeout 500 ms): " + "'catalog page 1' after 3 attempts",
 					"25 change events -> 1 reindex run(s), with the last event ('change event 25'); every caller got "
 							+ "rebuild #1: true");
+			// the outage: the breaker opened on the failing shipping service, later calls
+			// failed at once without reaching it, and trial calls closed it once it was
+			// back
+			Circuit shipping = this.context.getBean(CircuitBreakerRegistry.class).get(InventoryClient.SHIPPING);
+			assertThat(shipping.state()).isEqualTo(CircuitState.CLOSED);
+			assertThat(count("asyncutils.circuitbreaker.calls", "name", "shipping", "result", "not_permitted"))
+				.isPositive()
+				.isEqualTo(12 + 4 - this.service.shippingQuotes());
+			assertThat(output.getOut()).contains("rejected at once, retry after", "breaker open", "breaker half-open");
 
 			// no web server without --server
 			assertThat(this.context).isNotInstanceOf(WebServerApplicationContext.class);
@@ -166,9 +179,10 @@ class SampleApplicationTests {
 			assertThat(response.statusCode()).isEqualTo(200);
 			Map<String, Object> body = JsonParserFactory.getJsonParser().parseMap(response.body());
 			assertThat(body).containsOnlyKeys("throttles", "retries", "timeouts", "bounded", "fallbacks", "debounces",
-					"batch");
+					"circuitBreakers", "batch");
+			assertThat((Map<String, Object>) body.get("circuitBreakers")).containsOnlyKeys("shipping");
 			assertThat((Map<String, Object>) body.get("debounces")).containsOnlyKeys("reindex");
-			assertThat((Map<String, Object>) body.get("throttles")).containsOnlyKeys("inventory-api");
+			assertThat((Map<String, Object>) body.get("throttles")).containsOnlyKeys("inventory-api", "tenant-quotes");
 			assertThat((Map<String, Object>) body.get("bounded")).containsOnlyKeys("availability");
 			assertThat((Map<String, Object>) body.get("retries")).containsOnlyKeys("inventory", "prices",
 					"reservations", "descriptions");

@@ -1,0 +1,10 @@
+/**
+ * {@code @CircuitBreaker}: a breaker per instance name that stops calling what is down
+ * and lets trial calls through to find out when it is back, with lock-free recording of
+ * outcomes in a count-based or time-based sliding window, and its programmatic twin
+ * {@link dev.asyncutils.circuitbreaker.CircuitBreakerRegistry}.
+ */
+@NullMarked
+package dev.asyncutils.circuitbreaker;
+
+import org.jspecify.annotations.NullMarked;
