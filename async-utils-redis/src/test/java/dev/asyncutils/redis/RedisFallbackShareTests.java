@@ -14,6 +14,10 @@ import dev.asyncutils.BoundedRejectedException;
 import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.annotation.Bounded;
 import dev.asyncutils.annotation.Throttle;
+import dev.asyncutils.bounded.BoundedLimiter;
+import dev.asyncutils.bounded.BoundedRegistry;
+import dev.asyncutils.throttle.ThrottleRegistry;
+import dev.asyncutils.throttle.TokenBucket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,8 +65,87 @@ class RedisFallbackShareTests extends RedisTestSupport {
 		return nodes;
 	}
 
-	private void awaitMembers(List<Node> nodes, int members) throws InterruptedException {
-		Thread.sleep(3000);
+	@Test
+	void processesCutOffFromAKilledRedisAdmitNoMoreThanTheOneLimit() throws Exception {
+		List<Node> nodes = nodes(3);
+		awaitMembers(nodes, 3);
+		server.kill();
+		try {
+			List<Node.Outage> outages = outage(nodes);
+			assertThat(outages).extracting(Node.Outage::permits).containsExactlyInAnyOrder(3, 2, 2);
+			assertThat(outages).extracting(Node.Outage::slots).containsExactlyInAnyOrder(2, 2, 1);
+			release(outages);
+		}
+		finally {
+			server.restart();
+		}
+	}
+
+	@Test
+	void theSharesGrowWhenAProcessLeavesOrItsEntryRunsOut() throws Exception {
+		List<Node> nodes = nodes(3);
+		awaitMembers(nodes, 3);
+		// a process that stops removes its entry at once
+		nodes.remove(2).context().close();
+		awaitMembers(nodes, 2);
+		// a process that crashed (an entry nobody renews) counts until its entry runs out
+		List<String> time = redis().time();
+		long nowMicros = Long.parseLong(time.get(0)) * 1_000_000 + Long.parseLong(time.get(1));
+		redis().zadd("async-utils:members:throttle:t", nowMicros + 5_000_000, "crashed");
+		redis().zadd("async-utils:members:bounded:b", nowMicros + 5_000_000, "crashed");
+		awaitMembers(nodes, 3);
+		awaitMembers(nodes, 2);
+		redis().clientPause(6000);
+		List<Node.Outage> outages = outage(nodes);
+		// 7 = 4 + 3 and 5 = 3 + 2
+		assertThat(outages).extracting(Node.Outage::permits).containsExactlyInAnyOrder(4, 3);
+		assertThat(outages).extracting(Node.Outage::slots).containsExactlyInAnyOrder(3, 2);
+		release(outages);
+	}
+
+	@Test
+	void aProcessThatNeverReachedRedisTakesTheSmallestShareThatAdmits() throws Exception {
+		server.kill();
+		Node node;
+		try {
+			Probe probe = new Probe();
+			node = new Node(start(probe, new Class<?>[] { Guarded.class }, withConnectTimeout()), probe);
+			assertThat(node.throttle().remote().share().known()).isFalse();
+			assertThat(node.bounded().remote().share().known()).isFalse();
+			// as if as many processes shared the limit as it has slots and permits of
+			// burst: one each
+			Node.Outage outage = node.outage();
+			assertThat(outage.permits()).isOne();
+			assertThat(outage.slots()).isOne();
+			release(List.of(outage));
+		}
+		finally {
+			server.restart();
+		}
+		// once Redis answers, it learns it is alone: the whole limit
+		awaitMembers(List.of(node), 1);
+		assertThat(node.throttle().remote().share().of(BURST)).isEqualTo(BURST);
+		assertThat(node.bounded().remote().share().of(SLOTS)).isEqualTo(SLOTS);
+	}
+
+	private static String[] withConnectTimeout() {
+		String[] all = java.util.Arrays.copyOf(PROPERTIES, PROPERTIES.length + 1);
+		all[PROPERTIES.length] = "spring.data.redis.connect-timeout=200ms";
+		return all;
+	}
+
+	/**
+	 * Wait until every node counts that many members of both instances.
+	 */
+	private static void awaitMembers(List<Node> nodes, int members) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+		for (Node node : nodes) {
+			while (node.throttle().remote().share().members() != members
+					|| node.bounded().remote().share().members() != members) {
+				assertThat(System.nanoTime()).as("%d members counted within 20 s", members).isLessThan(deadline);
+				Thread.sleep(20);
+			}
+		}
 	}
 
 	/**
@@ -85,6 +168,14 @@ class RedisFallbackShareTests extends RedisTestSupport {
 
 		Guarded bean() {
 			return this.context.getBean(Guarded.class);
+		}
+
+		TokenBucket throttle() {
+			return this.context.getBean(ThrottleRegistry.class).get("t");
+		}
+
+		BoundedLimiter bounded() {
+			return this.context.getBean(BoundedRegistry.class).get("b");
 		}
 
 		Outage outage() {
