@@ -3,7 +3,6 @@ package dev.asyncutils.bounded;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
@@ -14,6 +13,7 @@ import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.BackendUnavailableException;
 import dev.asyncutils.backend.FallbackShare;
 import dev.asyncutils.backend.OnFailure;
+import dev.asyncutils.backend.UnavailableRemote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,9 +71,7 @@ class RemoteSlotsShareTests {
 	/**
 	 * A store that fails every command at once, with a share set by the test.
 	 */
-	private static final class Unavailable implements RemoteBounded {
-
-		volatile FallbackShare share = FallbackShare.UNKNOWN;
+	private static final class Unavailable extends UnavailableRemote implements RemoteBounded {
 
 		@Override
 		public CompletableFuture<@Nullable String> tryAcquire(long timeoutNanos) {
@@ -85,28 +83,8 @@ class RemoteSlotsShareTests {
 		}
 
 		@Override
-		public FallbackShare share() {
-			return this.share;
-		}
-
-		@Override
 		public int active() {
 			return 0;
-		}
-
-		@Override
-		public boolean healthy() {
-			return false;
-		}
-
-		@Override
-		public long failureCount() {
-			return 0;
-		}
-
-		@Override
-		public Map<String, Object> describe() {
-			return Map.of();
 		}
 
 	}

@@ -1,7 +1,6 @@
 package dev.asyncutils.throttle;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,6 +13,7 @@ import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.BackendUnavailableException;
 import dev.asyncutils.backend.FallbackShare;
 import dev.asyncutils.backend.OnFailure;
+import dev.asyncutils.backend.UnavailableRemote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -87,9 +87,7 @@ class FallbackBucketTests {
 	/**
 	 * A store that fails every command at once, with a share set by the test.
 	 */
-	private static final class Unavailable implements RemoteThrottle {
-
-		volatile FallbackShare share = FallbackShare.UNKNOWN;
+	private static final class Unavailable extends UnavailableRemote implements RemoteThrottle {
 
 		@Override
 		public CompletableFuture<Long> reserve(long maxWaitNanos, long timeoutNanos) {
@@ -97,28 +95,8 @@ class FallbackBucketTests {
 		}
 
 		@Override
-		public FallbackShare share() {
-			return this.share;
-		}
-
-		@Override
 		public int availablePermits() {
 			return 0;
-		}
-
-		@Override
-		public boolean healthy() {
-			return false;
-		}
-
-		@Override
-		public long failureCount() {
-			return 0;
-		}
-
-		@Override
-		public Map<String, Object> describe() {
-			return Map.of();
 		}
 
 	}
