@@ -43,8 +43,9 @@ import dev.asyncutils.core.admission.WaitingCalls;
  * An instance with {@code backend: redis} keeps its bucket in Redis, shared by every JVM
  * that uses its name: {@link #acquire()}, {@link #tryAcquire()},
  * {@link #availablePermits()}, {@link #waiting()} and the counters then speak for that
- * shared bucket, while the low-level {@link #reserve()} family works on the local bucket
- * of the same settings, the one the {@code local} failure mode falls back to.
+ * shared bucket, while the low-level {@link #reserve()} family works on a local bucket of
+ * the same settings in this JVM (the {@code local} failure mode falls back to a bucket of
+ * this process's share instead).
  */
 public final class TokenBucket extends AdmissionInstance implements KeyedInstances.Retirable {
 
