@@ -56,9 +56,6 @@ final class RemoteSlots implements SlotAdmission {
 
 	private final AtomicInteger waiting = new AtomicInteger();
 
-	/** The share the local fallback is sized to: the whole limit until told otherwise. */
-	private volatile FallbackShare applied = FallbackShare.ALONE;
-
 	private final WaitingCalls waitingCalls = new WaitingCalls();
 
 	RemoteSlots(BoundedLimiter limiter, RemoteBounded remote, LocalSlots local) {
@@ -215,7 +212,8 @@ final class RemoteSlots implements SlotAdmission {
 			case FAIL_CLOSED ->
 				reject(attempt, "redis unavailable and on-failure is fail-closed: " + cause.getMessage());
 			default -> {
-				FallbackShare share = followShare();
+				FallbackShare share = this.remote.share();
+				this.local.follow(share);
 				Permit local = this.local.tryAdmit();
 				if (local != null) {
 					grant(attempt, new Lease(this, null, Lease.LOCAL), false);
@@ -228,25 +226,6 @@ final class RemoteSlots implements SlotAdmission {
 				}
 			}
 		}
-	}
-
-	/**
-	 * Size the local fallback to this process's share of the limit, as last learned from
-	 * the store.
-	 * @return the share
-	 */
-	private FallbackShare followShare() {
-		FallbackShare share = this.remote.share();
-		if (!share.equals(this.applied)) {
-			synchronized (this) {
-				share = this.remote.share();
-				if (!share.equals(this.applied)) {
-					this.local.resize(share.of(this.limiter.limit()));
-					this.applied = share;
-				}
-			}
-		}
-		return share;
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
@@ -47,7 +48,7 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 	private final AtomicInteger waiting = new AtomicInteger();
 
 	/** The local bucket of this process's share, created at the first fallback. */
-	private volatile @Nullable FallbackBucket fallback;
+	private final AtomicReference<@Nullable FallbackBucket> fallback = new AtomicReference<>();
 
 	RemoteThrottleAdmission(TokenBucket bucket, RemoteThrottle remote) {
 		ThrottleSettings settings = bucket.settings();
@@ -185,20 +186,18 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 	 * @return the bucket, replaced when the share changed
 	 */
 	private FallbackBucket fallback() {
-		FallbackShare share = this.remote.share();
-		FallbackBucket fallback = this.fallback;
-		if (fallback == null || !fallback.share().equals(share)) {
-			synchronized (this) {
-				fallback = this.fallback;
-				share = this.remote.share();
-				if (fallback == null || !fallback.share().equals(share)) {
-					fallback = new FallbackBucket(this.bucket.settings(), share, this.bucket::now,
-							this.bucket.counters());
-					this.fallback = fallback;
-				}
+		while (true) {
+			FallbackShare share = this.remote.share();
+			FallbackBucket fallback = this.fallback.get();
+			if (fallback != null && fallback.share().equals(share)) {
+				return fallback;
+			}
+			FallbackBucket fresh = new FallbackBucket(this.bucket.settings(), share, this.bucket::now,
+					this.bucket.counters());
+			if (this.fallback.compareAndSet(fallback, fresh)) {
+				return fresh;
 			}
 		}
-		return fallback;
 	}
 
 	/**
