@@ -9,33 +9,32 @@ import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.FallbackShare;
 import dev.asyncutils.core.admission.AdmissionCounters;
 import dev.asyncutils.core.admission.AdmissionInstance;
 
 /**
- * The local bucket that the {@code local} failure mode of a remote throttle instance
- * falls back to: each of the instance's limits divided to this process's
- * {@link FallbackShare}, so that the processes sharing the instance stay within its
- * limits together. A limit's burst is divided into whole permits
+ * What the {@code local} failure mode of a remote throttle instance falls back to: a
+ * local {@link TokenBucket} (with its buckets per key) of each of the instance's limits
+ * divided to this process's {@link FallbackShare}, so that the processes sharing the
+ * instance stay within its limits together. A limit's burst is divided into whole permits
  * ({@link FallbackShare#of(int)}) and its rate exactly: the time between two permits is
  * the instance's multiplied by {@link FallbackShare#divisor(int)}, rounded up to the
- * nanosecond. A share with no permit of some limit's burst admits nothing. Starts full;
- * replaced by a new (full) one when the share changes, which happens only while the store
- * answers.
+ * nanosecond. A share with no permit of some limit's burst admits nothing. The bucket
+ * counts into the instance's counters. Starts full; replaced by a new (full) one when the
+ * share changes, which happens only while the store answers.
  */
 final class FallbackBucket {
 
 	private final FallbackShare share;
 
-	/** The divided limits, {@code null} when this process's share admits nothing. */
-	private final @Nullable Limits limits;
-
-	private final Limits.@Nullable State state;
+	/** The bucket of the divided limits, {@code null} when the share admits nothing. */
+	private final @Nullable TokenBucket bucket;
 
 	private final String description;
 
-	FallbackBucket(ThrottleSettings settings, FallbackShare share, LongSupplier clock) {
+	FallbackBucket(ThrottleSettings settings, FallbackShare share, LongSupplier clock, AdmissionCounters counters) {
 		this.share = share;
 		List<ThrottleSettings.Limit> parts = new ArrayList<>();
 		StringBuilder description = new StringBuilder();
@@ -49,10 +48,15 @@ final class FallbackBucket {
 				parts.add(new ThrottleSettings.Limit(1, Duration.ofNanos(interval(limit, share, burst)), burst));
 			}
 		}
-		boolean admits = parts.size() == settings.allLimits().size();
-		this.limits = admits ? new Limits(parts, clock) : null;
-		this.state = (this.limits != null) ? this.limits.newState() : null;
 		this.description = description.append(" for ").append(share).toString();
+		if (parts.size() < settings.allLimits().size()) {
+			this.bucket = null;
+			return;
+		}
+		ThrottleSettings.Limit own = parts.get(0);
+		ThrottleSettings divided = new ThrottleSettings(settings.name(), own.rate(), own.per(), own.burst(),
+				settings.maxWait(), BackendSettings.LOCAL, parts.subList(1, parts.size()), settings.maxKeys());
+		this.bucket = new TokenBucket(divided, clock, null, counters);
 	}
 
 	/**
@@ -73,31 +77,11 @@ final class FallbackBucket {
 	}
 
 	/**
-	 * Reserve a permit if it is due within {@code maxWaitNanos}, counting the outcome.
-	 * @param maxWaitNanos the longest acceptable wait
-	 * @param counters the instance's counters
-	 * @return the nanoseconds until the permit is due, or {@link Limits#REJECTED}
+	 * Return the local bucket of this share.
+	 * @return the bucket, {@code null} when this process's share admits nothing
 	 */
-	long reserve(long maxWaitNanos, AdmissionCounters counters) {
-		if (this.limits == null || this.state == null) {
-			counters.rejected();
-			return Limits.REJECTED;
-		}
-		long due = this.limits.reserve(this.state, 1, Math.min(maxWaitNanos, AdmissionInstance.MAX_WAIT_NANOS), false,
-				counters, true);
-		return (due == Limits.REJECTED) ? due : Limits.waitNanos(due, this.limits.now());
-	}
-
-	/**
-	 * Return how long until a permit of this share is free.
-	 * @return the wait; {@link Duration#ZERO} when the share admits nothing (the store
-	 * decides again once it answers)
-	 */
-	Duration timeUntilPermit() {
-		if (this.limits == null || this.state == null) {
-			return Duration.ZERO;
-		}
-		return Duration.ofNanos(Math.max(0, this.limits.nanosUntilPermit(this.state)));
+	@Nullable TokenBucket bucket() {
+		return this.bucket;
 	}
 
 	@Override

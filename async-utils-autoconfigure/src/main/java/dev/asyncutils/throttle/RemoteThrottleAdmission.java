@@ -164,13 +164,18 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 				long elapsed = System.nanoTime() - start;
 				long left = (maxWaitNanos == Long.MAX_VALUE) ? maxWaitNanos : Math.max(0, maxWaitNanos - elapsed);
 				FallbackBucket fallback = fallback();
-				long wait = fallback.reserve(left, this.bucket.counters());
-				if (wait == TokenBucket.REJECTED) {
-					throw new ThrottleRejectedException(this.name, fallback.timeUntilPermit(),
-							TokenBucket.BEYOND_MAX_WAIT + " (local fallback while redis is unavailable: " + fallback
-									+ ")");
+				TokenBucket local = fallback.bucket();
+				long token = (local != null) ? local.reserve(left) : TokenBucket.REJECTED;
+				if (token == TokenBucket.REJECTED) {
+					String reason = TokenBucket.BEYOND_MAX_WAIT + " (local fallback while redis is unavailable: "
+							+ fallback + ")";
+					if (local == null) {
+						this.bucket.counters().rejected();
+						throw new ThrottleRejectedException(this.name, Duration.ZERO, reason);
+					}
+					throw local.rejected(reason);
 				}
-				return wait;
+				return local.waitNanos(token, local.now());
 			}
 		}
 	}
@@ -187,7 +192,8 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 				fallback = this.fallback;
 				share = this.remote.share();
 				if (fallback == null || !fallback.share().equals(share)) {
-					fallback = new FallbackBucket(this.bucket.settings(), share, this.bucket::now);
+					fallback = new FallbackBucket(this.bucket.settings(), share, this.bucket::now,
+							this.bucket.counters());
 					this.fallback = fallback;
 				}
 			}

@@ -12,6 +12,7 @@ import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.backend.RemoteInstance;
 import dev.asyncutils.core.KeyedInstances;
 import dev.asyncutils.core.admission.Admission;
+import dev.asyncutils.core.admission.AdmissionCounters;
 import dev.asyncutils.core.admission.AdmissionInstance;
 import dev.asyncutils.core.admission.WaitingCalls;
 
@@ -111,6 +112,16 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 	 * instance
 	 */
 	public TokenBucket(ThrottleSettings settings, LongSupplier clock, @Nullable RemoteThrottle remote) {
+		this(settings, clock, remote, new AdmissionCounters());
+	}
+
+	/**
+	 * Create a full bucket that counts into the given counters (a remote instance's
+	 * fallback bucket counts into the instance's).
+	 */
+	TokenBucket(ThrottleSettings settings, LongSupplier clock, @Nullable RemoteThrottle remote,
+			AdmissionCounters counters) {
+		super(counters);
 		this.settings = settings;
 		this.limits = new Limits(settings.allLimits(), clock);
 		this.state = this.limits.newState();
