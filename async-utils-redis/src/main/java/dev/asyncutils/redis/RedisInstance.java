@@ -52,14 +52,14 @@ abstract class RedisInstance implements RemoteInstance {
 	}
 
 	/**
-	 * Renew this process's member entry and learn the count and rank. Sent even while the
-	 * instance is unhealthy (it is a probe too); the last share learned is kept when no
-	 * answer comes.
+	 * Renew this process's member entry and learn the count and rank. Sent whatever the
+	 * instance's health, and leaves it alone (the calls decide it); the last share
+	 * learned is kept when no answer comes.
 	 */
 	void renewMember() {
 		Membership membership = this.membership;
 		this.backend
-			.<List<Object>>call(this.health, membership.timeoutNanos,
+			.<List<Object>>call(null, membership.timeoutNanos,
 					(commands) -> RedisBackend.MEMBERS.run(commands, ScriptOutputType.MULTI, membership.key,
 							this.backend.memberId(), MEMBER_TTL),
 					null, true)
@@ -78,7 +78,7 @@ abstract class RedisInstance implements RemoteInstance {
 	 * @return completes when Redis answered, or failed
 	 */
 	CompletableFuture<?> leave() {
-		return this.backend.<Long>call(this.health, this.membership.timeoutNanos,
+		return this.backend.<Long>call(null, this.membership.timeoutNanos,
 				(commands) -> commands.zrem(this.membership.key[0], this.backend.memberId()), null, true);
 	}
 
