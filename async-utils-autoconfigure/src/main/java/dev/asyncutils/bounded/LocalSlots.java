@@ -13,7 +13,6 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.asyncutils.backend.FallbackShare;
 import dev.asyncutils.core.admission.Permit;
 import dev.asyncutils.core.admission.WaitingCalls;
 
@@ -53,9 +52,6 @@ final class LocalSlots implements SlotAdmission {
 
 	/** The most holders at once: {@code maxConcurrent}, or a share of it. */
 	private volatile int limit;
-
-	/** The share the limit is sized to, for the local fallback of a remote instance. */
-	private volatile FallbackShare share = FallbackShare.ALONE;
 
 	private final long maxWaitNanos;
 
@@ -221,22 +217,6 @@ final class LocalSlots implements SlotAdmission {
 	@Override
 	public int waiting() {
 		return this.queued;
-	}
-
-	/**
-	 * Size these slots, the local fallback of a remote instance, to this process's share
-	 * of the limit, unless they have that size already.
-	 * @param share the share last learned from the store
-	 */
-	void follow(FallbackShare share) {
-		if (!share.equals(this.share)) {
-			synchronized (this) {
-				if (!share.equals(this.share)) {
-					resize(share.of(this.limiter.settings().maxConcurrent()));
-					this.share = share;
-				}
-			}
-		}
 	}
 
 	/**

@@ -56,6 +56,9 @@ final class RemoteSlots implements SlotAdmission {
 
 	private final AtomicInteger waiting = new AtomicInteger();
 
+	/** The share the local fallback is sized to: the whole limit until told otherwise. */
+	private volatile FallbackShare applied = FallbackShare.ALONE;
+
 	private final WaitingCalls waitingCalls = new WaitingCalls();
 
 	RemoteSlots(BoundedLimiter limiter, RemoteBounded remote, LocalSlots local) {
@@ -212,8 +215,7 @@ final class RemoteSlots implements SlotAdmission {
 			case FAIL_CLOSED ->
 				reject(attempt, "redis unavailable and on-failure is fail-closed: " + cause.getMessage());
 			default -> {
-				FallbackShare share = this.remote.share();
-				this.local.follow(share);
+				FallbackShare share = followShare();
 				Permit local = this.local.tryAdmit();
 				if (local != null) {
 					grant(attempt, new Lease(this, null, Lease.LOCAL), false);
@@ -226,6 +228,25 @@ final class RemoteSlots implements SlotAdmission {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Size the local fallback to this process's share of the limit, as last learned from
+	 * the store.
+	 * @return the share
+	 */
+	private FallbackShare followShare() {
+		FallbackShare share = this.remote.share();
+		if (!share.equals(this.applied)) {
+			synchronized (this) {
+				share = this.remote.share();
+				if (!share.equals(this.applied)) {
+					this.local.resize(share.of(this.limiter.limit()));
+					this.applied = share;
+				}
+			}
+		}
+		return share;
 	}
 
 	/**

@@ -9,7 +9,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
@@ -48,7 +47,7 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 	private final AtomicInteger waiting = new AtomicInteger();
 
 	/** The local bucket of this process's share, created at the first fallback. */
-	private final AtomicReference<@Nullable FallbackBucket> fallback = new AtomicReference<>();
+	private volatile @Nullable FallbackBucket fallback;
 
 	RemoteThrottleAdmission(TokenBucket bucket, RemoteThrottle remote) {
 		ThrottleSettings settings = bucket.settings();
@@ -186,18 +185,20 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 	 * @return the bucket, replaced when the share changed
 	 */
 	private FallbackBucket fallback() {
-		while (true) {
-			FallbackShare share = this.remote.share();
-			FallbackBucket fallback = this.fallback.get();
-			if (fallback != null && fallback.share().equals(share)) {
-				return fallback;
-			}
-			FallbackBucket fresh = new FallbackBucket(this.bucket.settings(), share, this.bucket::now,
-					this.bucket.counters());
-			if (this.fallback.compareAndSet(fallback, fresh)) {
-				return fresh;
+		FallbackShare share = this.remote.share();
+		FallbackBucket fallback = this.fallback;
+		if (fallback == null || !fallback.share().equals(share)) {
+			synchronized (this) {
+				fallback = this.fallback;
+				share = this.remote.share();
+				if (fallback == null || !fallback.share().equals(share)) {
+					fallback = new FallbackBucket(this.bucket.settings(), share, this.bucket::now,
+							this.bucket.counters());
+					this.fallback = fallback;
+				}
 			}
 		}
+		return fallback;
 	}
 
 	/**

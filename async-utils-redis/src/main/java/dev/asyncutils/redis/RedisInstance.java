@@ -41,13 +41,18 @@ abstract class RedisInstance implements RemoteInstance {
 
 	final Health health;
 
-	/** This process's membership of the instance (shared by the views of its keys). */
-	final Membership membership;
+	/** The key of the instance's members, alone in an array. */
+	private final String[] members;
+
+	private final long timeoutNanos;
+
+	private volatile FallbackShare share = FallbackShare.UNKNOWN;
 
 	RedisInstance(RedisBackend backend, String kind, String name, BackendSettings redis, BooleanSupplier closed) {
 		this.backend = backend;
 		this.keys = new String[] { redis.keyPrefix() + kind + ":" + name };
-		this.membership = new Membership(redis.keyPrefix() + "members:" + kind + ":" + name, redis.timeout().toNanos());
+		this.members = new String[] { redis.keyPrefix() + "members:" + kind + ":" + name };
+		this.timeoutNanos = redis.timeout().toNanos();
 		this.health = new Health(kind, name, redis.onFailure(), closed);
 	}
 
@@ -57,17 +62,16 @@ abstract class RedisInstance implements RemoteInstance {
 	 * learned is kept when no answer comes.
 	 */
 	void renewMember() {
-		Membership membership = this.membership;
 		this.backend
-			.<List<Object>>call(null, membership.timeoutNanos,
-					(commands) -> RedisBackend.MEMBERS.run(commands, ScriptOutputType.MULTI, membership.key,
+			.<List<Object>>call(null, this.timeoutNanos,
+					(commands) -> RedisBackend.MEMBERS.run(commands, ScriptOutputType.MULTI, this.members,
 							this.backend.memberId(), MEMBER_TTL),
 					null, true)
 			.thenAccept((reply) -> {
 				FallbackShare learned = new FallbackShare((int) (long) (Long) reply.get(0),
 						(int) (long) (Long) reply.get(1));
-				if (!learned.equals(membership.share)) {
-					membership.share = learned;
+				if (!learned.equals(this.share)) {
+					this.share = learned;
 				}
 			});
 	}
@@ -78,13 +82,13 @@ abstract class RedisInstance implements RemoteInstance {
 	 * @return completes when Redis answered, or failed
 	 */
 	CompletableFuture<?> leave() {
-		return this.backend.<Long>call(null, this.membership.timeoutNanos,
-				(commands) -> commands.zrem(this.membership.key[0], this.backend.memberId()), null, true);
+		return this.backend.<Long>call(null, this.timeoutNanos,
+				(commands) -> commands.zrem(this.members[0], this.backend.memberId()), null, true);
 	}
 
 	@Override
 	public FallbackShare share() {
-		return this.membership.share;
+		return this.share;
 	}
 
 	@Override
@@ -106,28 +110,8 @@ abstract class RedisInstance implements RemoteInstance {
 	public Map<String, Object> describe() {
 		Map<String, Object> described = new LinkedHashMap<>();
 		described.put("key", this.keys[0]);
-		described.put("members", this.membership.share.members());
+		described.put("members", this.share.members());
 		return described;
-	}
-
-	/**
-	 * The member entries of one instance: where they live, and what this process learned
-	 * from them.
-	 */
-	static final class Membership {
-
-		/** The key of the instance's members, alone in an array. */
-		final String[] key;
-
-		final long timeoutNanos;
-
-		volatile FallbackShare share = FallbackShare.UNKNOWN;
-
-		Membership(String key, long timeoutNanos) {
-			this.key = new String[] { key };
-			this.timeoutNanos = timeoutNanos;
-		}
-
 	}
 
 }
