@@ -30,9 +30,15 @@ import dev.asyncutils.core.admission.WaitingCalls;
  * never sits idle while someone waits.
  *
  * <p>
- * Invariants: {@code 0 <= available <= maxConcurrent}; a slot is handed to at most one
- * waiter; a waiter ends either granted or cancelled, never both; a granted waiter is
- * itself the permit of its slot, released once.
+ * The limit is {@code maxConcurrent}, except for the local fallback of a remote instance,
+ * which {@link #resize(int) resizes} it to this process's share: {@code available} then
+ * goes below 0 while more than the new limit are held, and no slot is free until enough
+ * of them are given back.
+ *
+ * <p>
+ * Invariants: {@code available <= limit}; a slot is handed to at most one waiter; a
+ * waiter ends either granted or cancelled, never both; a granted waiter is itself the
+ * permit of its slot, released once.
  */
 final class LocalSlots implements SlotAdmission {
 
@@ -44,7 +50,8 @@ final class LocalSlots implements SlotAdmission {
 
 	final BoundedLimiter limiter;
 
-	private final int maxConcurrent;
+	/** The most holders at once: {@code maxConcurrent}, or a share of it. */
+	private volatile int limit;
 
 	private final long maxWaitNanos;
 
@@ -73,7 +80,7 @@ final class LocalSlots implements SlotAdmission {
 	LocalSlots(BoundedLimiter limiter) {
 		BoundedSettings settings = limiter.settings();
 		this.limiter = limiter;
-		this.maxConcurrent = settings.maxConcurrent();
+		this.limit = settings.maxConcurrent();
 		this.maxWaitNanos = limiter.maxWaitNanos();
 		this.maxQueued = (settings.maxQueued() != null) ? settings.maxQueued() : Integer.MAX_VALUE;
 		this.available = new AtomicInteger(settings.maxConcurrent());
@@ -200,7 +207,7 @@ final class LocalSlots implements SlotAdmission {
 
 	@Override
 	public int active() {
-		return this.maxConcurrent - this.available.get();
+		return this.limit - this.available.get();
 	}
 
 	int available() {
@@ -213,11 +220,39 @@ final class LocalSlots implements SlotAdmission {
 	}
 
 	/**
+	 * Change the limit, for slots held now as for later ones: a smaller limit frees no
+	 * slot until enough holders gave theirs back, a larger one frees the difference at
+	 * once (to the waiters first).
+	 * @param limit the new limit, at least 0
+	 */
+	void resize(int limit) {
+		this.lock.lock();
+		try {
+			int change = limit - this.limit;
+			// in the order that keeps a concurrent release below the limit it checks
+			if (change < 0) {
+				this.available.addAndGet(change);
+				this.limit = limit;
+			}
+			else if (change > 0) {
+				this.limit = limit;
+				this.available.addAndGet(change);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (this.waiting.get() != 0) {
+			grantWaiters();
+		}
+	}
+
+	/**
 	 * Give a slot back; hand it to the first waiter, if any.
 	 */
 	void releaseOne() {
 		int now = this.available.incrementAndGet();
-		if (now > this.maxConcurrent) {
+		if (now > this.limit) {
 			this.available.decrementAndGet();
 			throw new IllegalStateException(
 					"Bounded '" + this.limiter.settings().name() + "' released more slots than taken");

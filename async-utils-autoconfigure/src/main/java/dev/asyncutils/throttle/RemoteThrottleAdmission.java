@@ -17,6 +17,7 @@ import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.BackendStoppedException;
 import dev.asyncutils.backend.BackendUnavailableException;
+import dev.asyncutils.backend.FallbackShare;
 import dev.asyncutils.backend.OnFailure;
 import dev.asyncutils.core.Failures;
 import dev.asyncutils.core.admission.Permit;
@@ -26,8 +27,8 @@ import dev.asyncutils.core.admission.WaitingCalls;
  * The admission of a throttle instance whose bucket lives in a remote store: asks the
  * store for a permit, counts the outcome on the instance's {@link TokenBucket} (so that
  * meters and the endpoint read the same counters), and applies the instance's failure
- * mode when the store does not answer: reject, permit, or take a permit from the local
- * bucket, which has the same settings.
+ * mode when the store does not answer: reject, permit, or take a permit from a local
+ * bucket of this process's share of the instance's limits ({@link FallbackBucket}).
  */
 final class RemoteThrottleAdmission implements ThrottleAdmission {
 
@@ -44,6 +45,9 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 	private final long timeoutNanos;
 
 	private final AtomicInteger waiting = new AtomicInteger();
+
+	/** The local bucket of this process's share, created at the first fallback. */
+	private volatile @Nullable FallbackBucket fallback;
 
 	RemoteThrottleAdmission(TokenBucket bucket, RemoteThrottle remote) {
 		ThrottleSettings settings = bucket.settings();
@@ -159,14 +163,42 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 			default -> {
 				long elapsed = System.nanoTime() - start;
 				long left = (maxWaitNanos == Long.MAX_VALUE) ? maxWaitNanos : Math.max(0, maxWaitNanos - elapsed);
-				long token = this.bucket.reserve(left);
+				FallbackBucket fallback = fallback();
+				TokenBucket local = fallback.bucket();
+				long token = (local != null) ? local.reserve(left) : TokenBucket.REJECTED;
 				if (token == TokenBucket.REJECTED) {
-					throw this.bucket
-						.rejected(TokenBucket.BEYOND_MAX_WAIT + " (local fallback while redis is unavailable)");
+					String reason = TokenBucket.BEYOND_MAX_WAIT + " (local fallback while redis is unavailable: "
+							+ fallback + ")";
+					if (local == null) {
+						this.bucket.counters().rejected();
+						throw new ThrottleRejectedException(this.name, Duration.ZERO, reason);
+					}
+					throw local.rejected(reason);
 				}
-				return this.bucket.waitNanos(token, this.bucket.now());
+				return local.waitNanos(token, local.now());
 			}
 		}
+	}
+
+	/**
+	 * Return the local bucket of this process's share, as last learned from the store.
+	 * @return the bucket, replaced when the share changed
+	 */
+	private FallbackBucket fallback() {
+		FallbackShare share = this.remote.share();
+		FallbackBucket fallback = this.fallback;
+		if (fallback == null || !fallback.share().equals(share)) {
+			synchronized (this) {
+				fallback = this.fallback;
+				share = this.remote.share();
+				if (fallback == null || !fallback.share().equals(share)) {
+					fallback = new FallbackBucket(this.bucket.settings(), share, this.bucket::now,
+							this.bucket.counters());
+					this.fallback = fallback;
+				}
+			}
+		}
+		return fallback;
 	}
 
 	/**
