@@ -40,7 +40,7 @@ final class CallThrottle implements Admission {
 		this.permits = permits;
 		this.fixedPermits = fixedPermits;
 		this.fixed = (key != null || permits != null) ? null
-				: (fixedPermits == 0) ? FREE : ((LocalThrottleAdmission) bucket.admission()).withPermits(fixedPermits);
+				: (fixedPermits == 0) ? FREE : ((ThrottleAdmission) bucket.admission()).withPermits(fixedPermits);
 	}
 
 	/**
@@ -75,12 +75,6 @@ final class CallThrottle implements Admission {
 		}
 		else {
 			permits = ArgumentExpression.compile(method, "@Throttle(permits)", annotation.permits());
-		}
-		if ((key != null || permits != null || fixed != 1) && bucket.remote() != null) {
-			throw method.invalid((key != null) ? "@Throttle(key)" : "@Throttle(permits)",
-					(key != null) ? annotation.key() : annotation.permits(),
-					"is not supported yet with backend 'redis' (throttle instance '" + bucket.settings().name()
-							+ "'); use a local instance, or leave it unset");
 		}
 		if (key == null && permits == null && fixed == 1) {
 			return bucket.admission();
@@ -123,7 +117,7 @@ final class CallThrottle implements Admission {
 				}
 			}
 		}
-		LocalThrottleAdmission admission = (LocalThrottleAdmission) bucket.admission();
+		ThrottleAdmission admission = (ThrottleAdmission) bucket.admission();
 		return (permits == 1) ? admission : admission.withPermits(permits);
 	}
 

@@ -28,6 +28,13 @@ import dev.asyncutils.core.admission.WaitingCalls;
  * meters and the endpoint read the same counters), and applies the instance's failure
  * mode when the store does not answer: reject, permit, or take a permit from the local
  * bucket, which has the same settings.
+ *
+ * <p>
+ * One admission serves the instance's unkeyed bucket; each key's bucket gets its own
+ * ({@link #forKey(TokenBucket, Object)}), with the key's remote bucket and the key's
+ * local bucket as fallback, and calls of more than one permit a copy for that many
+ * ({@link #withPermits(int)}). All of them count into the instance's counters and its
+ * count of waiting callers.
  */
 final class RemoteThrottleAdmission implements ThrottleAdmission {
 
@@ -43,9 +50,15 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 
 	private final long timeoutNanos;
 
-	private final AtomicInteger waiting = new AtomicInteger();
+	private final int permits;
+
+	private final AtomicInteger waiting;
 
 	RemoteThrottleAdmission(TokenBucket bucket, RemoteThrottle remote) {
+		this(bucket, remote, 1, new AtomicInteger());
+	}
+
+	private RemoteThrottleAdmission(TokenBucket bucket, RemoteThrottle remote, int permits, AtomicInteger waiting) {
 		ThrottleSettings settings = bucket.settings();
 		BackendSettings backend = settings.backend();
 		this.bucket = bucket;
@@ -54,6 +67,25 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 		this.onFailure = backend.onFailure();
 		this.maxWaitNanos = (settings.maxWait() != null) ? settings.maxWait().toNanos() : Long.MAX_VALUE;
 		this.timeoutNanos = backend.timeoutNanos(settings.maxWait());
+		this.permits = permits;
+		this.waiting = waiting;
+	}
+
+	/**
+	 * Return the admission of one key's bucket: the key's remote bucket, and the key's
+	 * local bucket for the {@code local} failure mode.
+	 * @param keyBucket the key's (local) bucket
+	 * @param key the key value
+	 * @return the admission
+	 */
+	RemoteThrottleAdmission forKey(TokenBucket keyBucket, Object key) {
+		return new RemoteThrottleAdmission(keyBucket, this.remote.forKey(String.valueOf(key)), 1, this.waiting);
+	}
+
+	@Override
+	public RemoteThrottleAdmission withPermits(int permits) {
+		return (permits == this.permits) ? this
+				: new RemoteThrottleAdmission(this.bucket, this.remote, permits, this.waiting);
 	}
 
 	@Override
@@ -121,7 +153,7 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 		long start = System.nanoTime();
 		CompletableFuture<Long> answer;
 		try {
-			answer = this.remote.reserve(maxWaitNanos, this.timeoutNanos);
+			answer = this.remote.reserve(this.permits, maxWaitNanos, this.timeoutNanos);
 		}
 		catch (RuntimeException ex) {
 			answer = CompletableFuture.failedFuture(new BackendUnavailableException(String.valueOf(ex), ex));
@@ -159,12 +191,18 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 			default -> {
 				long elapsed = System.nanoTime() - start;
 				long left = (maxWaitNanos == Long.MAX_VALUE) ? maxWaitNanos : Math.max(0, maxWaitNanos - elapsed);
-				long token = this.bucket.reserve(left);
-				if (token == TokenBucket.REJECTED) {
-					throw this.bucket
-						.rejected(TokenBucket.BEYOND_MAX_WAIT + " (local fallback while redis is unavailable)");
+				TokenBucket local = this.bucket;
+				long token = local.reserve(this.permits, left, false, true);
+				while (token == TokenBucket.RETIRED) {
+					// the key's local bucket was forgotten (it was full): take its
+					// successor
+					local = LocalThrottleAdmission.current(local);
+					token = local.reserve(this.permits, left, false, true);
 				}
-				return this.bucket.waitNanos(token, this.bucket.now());
+				if (token == TokenBucket.REJECTED) {
+					throw local.rejected(TokenBucket.BEYOND_MAX_WAIT + " (local fallback while redis is unavailable)");
+				}
+				return local.waitNanos(token, local.now());
 			}
 		}
 	}

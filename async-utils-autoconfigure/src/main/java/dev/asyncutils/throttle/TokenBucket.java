@@ -32,7 +32,10 @@ import dev.asyncutils.core.admission.WaitingCalls;
  * <p>
  * An instance whose calls name a key ({@code @Throttle(key = ...)}) has one bucket per
  * key besides this one (the bucket of a {@code null} key): {@link #forKey(Object)} hands
- * it out. The buckets of the keys share this one's settings, limits and counters.
+ * it out. The buckets of the keys share this one's settings, limits and counters. On a
+ * remote instance, the bucket of a key admits its calls through the key's remote bucket,
+ * and is itself that key's local fallback: this JVM holds a key (within {@code max-keys})
+ * until a second after its last call, or after its fallback bucket is full again.
  *
  * <p>
  * This is also the programmatic twin of {@code @Throttle}: obtain the instance of a name
@@ -136,8 +139,11 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 		this.waitingCalls = parent.waitingCalls;
 		this.parent = parent;
 		this.key = key;
-		this.remote = null;
-		this.admission = new LocalThrottleAdmission(this, 1);
+		this.remote = parent.remote;
+		// on a remote instance, this bucket is the key's local fallback; its calls ask
+		// the key's remote bucket
+		this.admission = (parent.admission instanceof RemoteThrottleAdmission shared) ? shared.forKey(this, key)
+				: new LocalThrottleAdmission(this, 1);
 	}
 
 	/**
@@ -148,7 +154,6 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 	 * @return the key's bucket
 	 * @throws ThrottleRejectedException if the key is new and {@code max-keys} keys are
 	 * held already
-	 * @throws UnsupportedOperationException for an instance whose bucket is remote
 	 */
 	public TokenBucket forKey(@Nullable Object key) {
 		if (key == null) {
@@ -178,10 +183,6 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 	}
 
 	private synchronized KeyedInstances<TokenBucket> createKeys() {
-		if (this.remote != null) {
-			throw new UnsupportedOperationException("Keys of throttle instance '" + this.settings.name()
-					+ "' with a remote backend: not supported yet");
-		}
 		KeyedInstances<TokenBucket> keys = this.keys;
 		if (keys == null) {
 			keys = new KeyedInstances<>(this.settings.maxKeys(), (key) -> new TokenBucket(this, key), this.clock,

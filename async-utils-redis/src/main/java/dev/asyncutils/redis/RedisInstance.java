@@ -10,7 +10,8 @@ import dev.asyncutils.core.Signals;
 
 /**
  * What a throttle and a bounded instance in Redis share: the backend, the one key that
- * holds the instance's state, and the instance's health.
+ * holds the instance's state (or the state of one key value of a keyed instance), and the
+ * instance's health.
  */
 abstract class RedisInstance implements RemoteInstance {
 
@@ -25,6 +26,18 @@ abstract class RedisInstance implements RemoteInstance {
 		this.backend = backend;
 		this.keys = new String[] { redis.keyPrefix() + kind + ":" + name };
 		this.health = new Health(kind, name, redis.onFailure(), closed);
+	}
+
+	/**
+	 * Create the state of one key of a keyed instance: its own Redis key,
+	 * {@code <instance key>:key:<key value>}, and the instance's health.
+	 * @param instance the instance
+	 * @param key the key value
+	 */
+	RedisInstance(RedisInstance instance, String key) {
+		this.backend = instance.backend;
+		this.keys = new String[] { instance.keys[0] + ":key:" + key };
+		this.health = instance.health;
 	}
 
 	@Override
