@@ -33,6 +33,15 @@ import dev.asyncutils.core.admission.WaitingCalls;
  * Invariants: {@code 0 <= available <= maxConcurrent}; a slot is handed to at most one
  * waiter; a waiter ends either granted or cancelled, never both; a granted waiter is
  * itself the permit of its slot, released once.
+ *
+ * <p>
+ * The slots of one key of a keyed instance are retired once idle ({@link #retire()}):
+ * under the lock, with nobody waiting or announced, {@code available} goes from
+ * {@code maxConcurrent} (every slot free) to {@link #RETIRED} in one compare-and-set. A
+ * taker's compare-and-set and the retirement's exclude each other, so either the taker
+ * holds a slot (and the retirement fails) or the limit is retired (and the taker finds no
+ * slot and goes to the key's current limit). A release can only follow a take, so none
+ * reaches a retired limit; one that did would be refused loudly.
  */
 final class LocalSlots implements SlotAdmission {
 
@@ -41,6 +50,11 @@ final class LocalSlots implements SlotAdmission {
 	private static final int QUEUED = 1;
 
 	private static final int FULL = 2;
+
+	private static final int RETIRED_NOW = 3;
+
+	/** The value of {@code available} once retired: no slot is ever free again. */
+	private static final int RETIRED = Integer.MIN_VALUE / 2;
 
 	final BoundedLimiter limiter;
 
@@ -65,14 +79,20 @@ final class LocalSlots implements SlotAdmission {
 
 	private volatile boolean shutDown;
 
+	private volatile boolean retired;
+
+	/** The instance's slots, for the slots of one key: their shutdown ends these too. */
+	private final @Nullable LocalSlots instance;
+
 	/** The permit of a slot taken without waiting: one for all of them. */
 	private final Permit slot = this::releaseOne;
 
 	private final CompletableFuture<Permit> slotNow = CompletableFuture.completedFuture(this.slot);
 
-	LocalSlots(BoundedLimiter limiter) {
+	LocalSlots(BoundedLimiter limiter, @Nullable LocalSlots instance) {
 		BoundedSettings settings = limiter.settings();
 		this.limiter = limiter;
+		this.instance = instance;
 		this.maxConcurrent = settings.maxConcurrent();
 		this.maxWaitNanos = limiter.maxWaitNanos();
 		this.maxQueued = (settings.maxQueued() != null) ? settings.maxQueued() : Integer.MAX_VALUE;
@@ -90,7 +110,11 @@ final class LocalSlots implements SlotAdmission {
 
 	@Override
 	public @Nullable Permit tryAcquire() {
-		return tryAdmit();
+		Permit free = tryAdmit();
+		if (free == null && this.retired) {
+			return successor().tryAcquire();
+		}
+		return free;
 	}
 
 	@Override
@@ -99,10 +123,13 @@ final class LocalSlots implements SlotAdmission {
 		if (free != null) {
 			return free;
 		}
+		if (this.retired) {
+			return successor().admit();
+		}
 		if (this.maxWaitNanos == 0) {
 			throw this.limiter.rejected(BoundedLimiter.NO_WAIT);
 		}
-		if (this.shutDown) {
+		if (isShutDown()) {
 			throw WaitingCalls.shuttingDown();
 		}
 		ThreadWaiter waiter = new ThreadWaiter(this, Thread.currentThread());
@@ -113,7 +140,10 @@ final class LocalSlots implements SlotAdmission {
 		if (outcome == FULL) {
 			throw this.limiter.rejected(BoundedLimiter.QUEUE_FULL);
 		}
-		if (this.shutDown) {
+		if (outcome == RETIRED_NOW) {
+			return successor().admit();
+		}
+		if (isShutDown()) {
 			// joined while the line was being ended
 			abandon(waiter);
 		}
@@ -152,10 +182,13 @@ final class LocalSlots implements SlotAdmission {
 
 	@Override
 	public CompletableFuture<Permit> admitLater(ScheduledExecutorService scheduler) {
+		if (this.retired) {
+			return laterFromSuccessor(scheduler);
+		}
 		if (this.maxWaitNanos == 0) {
 			return CompletableFuture.failedFuture(this.limiter.rejected(BoundedLimiter.NO_WAIT));
 		}
-		if (this.shutDown) {
+		if (isShutDown()) {
 			return CompletableFuture.failedFuture(WaitingCalls.shuttingDown());
 		}
 		FutureWaiter waiter = new FutureWaiter(this);
@@ -166,8 +199,11 @@ final class LocalSlots implements SlotAdmission {
 		if (outcome == FULL) {
 			return CompletableFuture.failedFuture(this.limiter.rejected(BoundedLimiter.QUEUE_FULL));
 		}
+		if (outcome == RETIRED_NOW) {
+			return laterFromSuccessor(scheduler);
+		}
 		waiter.watch(this.maxWaitNanos, scheduler);
-		if (this.shutDown && abandon(waiter)) {
+		if (isShutDown() && abandon(waiter)) {
 			// joined while the line was being ended
 			waiter.shutDown();
 		}
@@ -200,11 +236,65 @@ final class LocalSlots implements SlotAdmission {
 
 	@Override
 	public int active() {
-		return this.maxConcurrent - this.available.get();
+		int available = this.available.get();
+		return (available == RETIRED) ? 0 : this.maxConcurrent - available;
 	}
 
 	int available() {
-		return this.available.get();
+		int available = this.available.get();
+		return (available == RETIRED) ? this.maxConcurrent : available;
+	}
+
+	private boolean isShutDown() {
+		LocalSlots instance = this.instance;
+		return this.shutDown || (instance != null && instance.shutDown);
+	}
+
+	/**
+	 * Retire the slots of a key if they are idle: every slot free, nobody waiting or
+	 * about to wait. From then on no slot is ever taken from them; their callers go to
+	 * the key's current slots.
+	 * @return {@code true} if retired (now or before), {@code false} if in use
+	 */
+	boolean retire() {
+		if (this.retired) {
+			return true;
+		}
+		this.lock.lock();
+		try {
+			if (this.waiting.get() != 0 || this.head != null
+					|| !this.available.compareAndSet(this.maxConcurrent, RETIRED)) {
+				return false;
+			}
+			this.retired = true;
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	boolean isRetired() {
+		return this.retired;
+	}
+
+	/**
+	 * Return the admission that stands for these retired slots now: the current slots of
+	 * the key.
+	 * @throws dev.asyncutils.BoundedRejectedException if the key is new again and
+	 * max-keys keys are held
+	 */
+	private SlotAdmission successor() {
+		return (SlotAdmission) this.limiter.successor().admission();
+	}
+
+	private CompletableFuture<Permit> laterFromSuccessor(ScheduledExecutorService scheduler) {
+		try {
+			return successor().admitLater(scheduler);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 	}
 
 	@Override
@@ -217,10 +307,10 @@ final class LocalSlots implements SlotAdmission {
 	 */
 	void releaseOne() {
 		int now = this.available.incrementAndGet();
-		if (now > this.maxConcurrent) {
+		if (now > this.maxConcurrent || now < 1) {
 			this.available.decrementAndGet();
-			throw new IllegalStateException(
-					"Bounded '" + this.limiter.settings().name() + "' released more slots than taken");
+			throw new IllegalStateException("Bounded '" + this.limiter.settings().name() + "' released more slots than "
+					+ ((now < 1) ? "taken: the limit of its key was retired" : "taken"));
 		}
 		if (this.waiting.get() != 0) {
 			grantWaiters();
@@ -235,6 +325,10 @@ final class LocalSlots implements SlotAdmission {
 		this.waiting.incrementAndGet();
 		this.lock.lock();
 		try {
+			if (this.retired) {
+				this.waiting.decrementAndGet();
+				return RETIRED_NOW;
+			}
 			if (this.head == null && takeFreeSlot()) {
 				this.waiting.decrementAndGet();
 				this.limiter.counters().permitted(0);

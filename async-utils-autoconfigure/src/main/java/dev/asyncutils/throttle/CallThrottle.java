@@ -10,6 +10,7 @@ import dev.asyncutils.core.ArgumentExpression;
 import dev.asyncutils.core.Call;
 import dev.asyncutils.core.MethodContext;
 import dev.asyncutils.core.admission.Admission;
+import dev.asyncutils.core.admission.FailedAdmission;
 import dev.asyncutils.core.admission.Permit;
 
 /**
@@ -95,7 +96,7 @@ final class CallThrottle implements Admission {
 		if (this.permits != null) {
 			permits = permits(call);
 			if (permits < 0 || permits > this.bucket.maxPermits()) {
-				return new Failed(new IllegalArgumentException(
+				return new FailedAdmission(new IllegalArgumentException(
 						this.permits + " of " + call.method().getName() + " needs " + permits + " permits; "
 								+ ((permits < 0) ? "it must not be negative"
 										: "more than the burst (" + this.bucket.maxPermits()
@@ -113,7 +114,7 @@ final class CallThrottle implements Admission {
 				bucket = this.bucket.keyed(key);
 				if (bucket == null) {
 					this.bucket.counters().rejected();
-					return new Failed(this.bucket.maxKeysReached());
+					return new FailedAdmission(this.bucket.maxKeysReached());
 				}
 			}
 		}
@@ -166,25 +167,5 @@ final class CallThrottle implements Admission {
 		}
 
 	};
-
-	/** The admission of a call that fails before it is admitted. */
-	private record Failed(RuntimeException failure) implements Admission {
-
-		@Override
-		public @Nullable Permit tryAdmit() {
-			return null;
-		}
-
-		@Override
-		public Permit admit() {
-			throw this.failure;
-		}
-
-		@Override
-		public CompletableFuture<Permit> admitLater(ScheduledExecutorService scheduler) {
-			return CompletableFuture.failedFuture(this.failure);
-		}
-
-	}
 
 }

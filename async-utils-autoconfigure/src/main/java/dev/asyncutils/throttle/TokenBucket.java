@@ -1,6 +1,7 @@
 package dev.asyncutils.throttle;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -10,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.backend.RemoteInstance;
+import dev.asyncutils.core.KeySpace;
 import dev.asyncutils.core.KeyedInstances;
 import dev.asyncutils.core.admission.Admission;
 import dev.asyncutils.core.admission.AdmissionInstance;
@@ -83,13 +85,8 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 	/** The key of this bucket, {@code null} for the instance's unkeyed bucket. */
 	private final @Nullable Object key;
 
-	/** The buckets of the keys, created on first use. */
-	private volatile @Nullable KeyedInstances<TokenBucket> keys;
-
-	private volatile @Nullable ScheduledExecutorService keyTimer;
-
-	/** Whether a method names a key for this instance's calls. */
-	private volatile boolean keyedByMethod;
+	/** The buckets of the keys: the unkeyed bucket's; the bucket of a key has none. */
+	private final @Nullable KeySpace<TokenBucket> keys;
 
 	/** Who admits the calls: this bucket, or the remote bucket of the same settings. */
 	private final ThrottleAdmission admission;
@@ -121,6 +118,7 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 		this.waitingCalls = new WaitingCalls();
 		this.parent = null;
 		this.key = null;
+		this.keys = new KeySpace<>(settings.maxKeys(), (key) -> new TokenBucket(this, key), clock);
 		this.remote = remote;
 		this.admission = (remote != null) ? new RemoteThrottleAdmission(this, remote)
 				: new LocalThrottleAdmission(this, 1);
@@ -139,6 +137,7 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 		this.waitingCalls = parent.waitingCalls;
 		this.parent = parent;
 		this.key = key;
+		this.keys = null;
 		this.remote = parent.remote;
 		// on a remote instance, this bucket is the key's local fallback; its calls ask
 		// the key's remote bucket
@@ -174,22 +173,12 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 	 * @return the key's bucket or {@code null}
 	 */
 	@Nullable TokenBucket keyed(Object key) {
-		TokenBucket owner = (this.parent != null) ? this.parent : this;
-		KeyedInstances<TokenBucket> keys = owner.keys;
-		if (keys == null) {
-			keys = owner.createKeys();
-		}
-		return keys.get(key);
+		return keySpace().get(key);
 	}
 
-	private synchronized KeyedInstances<TokenBucket> createKeys() {
-		KeyedInstances<TokenBucket> keys = this.keys;
-		if (keys == null) {
-			keys = new KeyedInstances<>(this.settings.maxKeys(), (key) -> new TokenBucket(this, key), this.clock,
-					this.keyTimer);
-			this.keys = keys;
-		}
-		return keys;
+	private KeySpace<TokenBucket> keySpace() {
+		TokenBucket owner = (this.parent != null) ? this.parent : this;
+		return Objects.requireNonNull(owner.keys);
 	}
 
 	/**
@@ -197,16 +186,14 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 	 * @param timer the scheduler
 	 */
 	void keyTimer(ScheduledExecutorService timer) {
-		if (this.keyTimer == null) {
-			this.keyTimer = timer;
-		}
+		keySpace().timer(timer);
 	}
 
 	/**
 	 * Mark this instance as keyed: a method evaluates a key for each call.
 	 */
 	void markKeyed() {
-		this.keyedByMethod = true;
+		keySpace().markKeyed();
 	}
 
 	/**
@@ -215,7 +202,7 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 	 * @return {@code true} for a keyed instance
 	 */
 	public boolean isKeyed() {
-		return this.keyedByMethod || this.keys != null;
+		return keySpace().isKeyed();
 	}
 
 	/**
@@ -223,8 +210,7 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 	 * @return the keys held, 0 for an instance that no call with a key used yet
 	 */
 	public int keysHeld() {
-		KeyedInstances<TokenBucket> keys = (this.parent != null) ? this.parent.keys : this.keys;
-		return (keys != null) ? keys.size() : 0;
+		return keySpace().size();
 	}
 
 	/**
