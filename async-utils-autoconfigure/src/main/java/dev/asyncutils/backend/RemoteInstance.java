@@ -30,6 +30,16 @@ public interface RemoteInstance {
 	Map<String, Object> describe();
 
 	/**
+	 * Return this process's share of the instance's limit, for the {@code local} failure
+	 * mode: learned from the backend while it answers, kept while it does not.
+	 * @return the share; {@link FallbackShare#ALONE} (the whole limit) for a backend that
+	 * does not count the processes
+	 */
+	default FallbackShare share() {
+		return FallbackShare.ALONE;
+	}
+
+	/**
 	 * Tell every later change of health to these signals.
 	 * @param signals the signals (events, observations)
 	 */

@@ -30,18 +30,24 @@ import dev.asyncutils.core.admission.WaitingCalls;
  * never sits idle while someone waits.
  *
  * <p>
- * Invariants: {@code 0 <= available <= maxConcurrent}; a slot is handed to at most one
- * waiter; a waiter ends either granted or cancelled, never both; a granted waiter is
- * itself the permit of its slot, released once.
+ * The limit is {@code maxConcurrent}, except for the local fallback of a remote instance,
+ * which {@link #resize(int) resizes} it to this process's share: {@code available} then
+ * goes below 0 while more than the new limit are held, and no slot is free until enough
+ * of them are given back.
+ *
+ * <p>
+ * Invariants: {@code available <= limit}; a slot is handed to at most one waiter; a
+ * waiter ends either granted or cancelled, never both; a granted waiter is itself the
+ * permit of its slot, released once.
  *
  * <p>
  * The slots of one key of a keyed instance are retired once idle ({@link #retire()}):
  * under the lock, with nobody waiting or announced, {@code available} goes from
- * {@code maxConcurrent} (every slot free) to {@link #RETIRED} in one compare-and-set. A
- * taker's compare-and-set and the retirement's exclude each other, so either the taker
- * holds a slot (and the retirement fails) or the limit is retired (and the taker finds no
- * slot and goes to the key's current limit). A release can only follow a take, so none
- * reaches a retired limit; one that did would be refused loudly.
+ * {@code limit} (every slot free) to {@link #RETIRED} in one compare-and-set. A taker's
+ * compare-and-set and the retirement's exclude each other, so either the taker holds a
+ * slot (and the retirement fails) or the limit is retired (and the taker finds no slot
+ * and goes to the key's current limit). A release can only follow a take, so none reaches
+ * a retired limit; one that did would be refused loudly.
  */
 final class LocalSlots implements SlotAdmission {
 
@@ -58,7 +64,8 @@ final class LocalSlots implements SlotAdmission {
 
 	final BoundedLimiter limiter;
 
-	private final int maxConcurrent;
+	/** The most holders at once: {@code maxConcurrent}, or a share of it. */
+	private volatile int limit;
 
 	private final long maxWaitNanos;
 
@@ -93,7 +100,7 @@ final class LocalSlots implements SlotAdmission {
 		BoundedSettings settings = limiter.settings();
 		this.limiter = limiter;
 		this.instance = instance;
-		this.maxConcurrent = settings.maxConcurrent();
+		this.limit = settings.maxConcurrent();
 		this.maxWaitNanos = limiter.maxWaitNanos();
 		this.maxQueued = (settings.maxQueued() != null) ? settings.maxQueued() : Integer.MAX_VALUE;
 		this.available = new AtomicInteger(settings.maxConcurrent());
@@ -237,12 +244,12 @@ final class LocalSlots implements SlotAdmission {
 	@Override
 	public int active() {
 		int available = this.available.get();
-		return (available == RETIRED) ? 0 : this.maxConcurrent - available;
+		return (available == RETIRED) ? 0 : this.limit - available;
 	}
 
 	int available() {
 		int available = this.available.get();
-		return (available == RETIRED) ? this.maxConcurrent : available;
+		return (available == RETIRED) ? this.limit : available;
 	}
 
 	private boolean isShutDown() {
@@ -262,8 +269,7 @@ final class LocalSlots implements SlotAdmission {
 		}
 		this.lock.lock();
 		try {
-			if (this.waiting.get() != 0 || this.head != null
-					|| !this.available.compareAndSet(this.maxConcurrent, RETIRED)) {
+			if (this.waiting.get() != 0 || this.head != null || !this.available.compareAndSet(this.limit, RETIRED)) {
 				return false;
 			}
 			this.retired = true;
@@ -303,14 +309,46 @@ final class LocalSlots implements SlotAdmission {
 	}
 
 	/**
+	 * Change the limit, for slots held now as for later ones: a smaller limit frees no
+	 * slot until enough holders gave theirs back, a larger one frees the difference at
+	 * once (to the waiters first).
+	 * @param limit the new limit, at least 0
+	 */
+	void resize(int limit) {
+		this.lock.lock();
+		try {
+			if (this.retired) {
+				// its callers go to the key's current slots, which are sized anew
+				return;
+			}
+			int change = limit - this.limit;
+			// in the order that keeps a concurrent release below the limit it checks
+			if (change < 0) {
+				this.available.addAndGet(change);
+				this.limit = limit;
+			}
+			else if (change > 0) {
+				this.limit = limit;
+				this.available.addAndGet(change);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (this.waiting.get() != 0) {
+			grantWaiters();
+		}
+	}
+
+	/**
 	 * Give a slot back; hand it to the first waiter, if any.
 	 */
 	void releaseOne() {
 		int now = this.available.incrementAndGet();
-		if (now > this.maxConcurrent || now < 1) {
+		if (now > this.limit || this.retired) {
 			this.available.decrementAndGet();
 			throw new IllegalStateException("Bounded '" + this.limiter.settings().name() + "' released more slots than "
-					+ ((now < 1) ? "taken: the limit of its key was retired" : "taken"));
+					+ (this.retired ? "taken: the limit of its key was retired" : "taken"));
 		}
 		if (this.waiting.get() != 0) {
 			grantWaiters();

@@ -14,6 +14,7 @@ import dev.asyncutils.BoundedRejectedException;
 import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.BackendStoppedException;
 import dev.asyncutils.backend.BackendUnavailableException;
+import dev.asyncutils.backend.FallbackShare;
 import dev.asyncutils.backend.OnFailure;
 import dev.asyncutils.core.Failures;
 import dev.asyncutils.core.admission.Permit;
@@ -25,7 +26,8 @@ import dev.asyncutils.core.admission.WaitingCalls;
  * ms, doubling up to 100 ms) until its max-wait passes, holding no thread in between. The
  * outcome is counted on the instance's {@link BoundedLimiter}. While the store does not
  * answer, the failure mode decides: reject, let the call through without a slot, or take
- * a slot of the local limiter of the same settings.
+ * a slot of the local limiter of the same settings, sized to this process's
+ * {@link FallbackShare share} of the limit.
  *
  * <p>
  * Unlike the local limiter, waiters are not served first come first served across JVMs,
@@ -57,6 +59,9 @@ final class RemoteSlots implements SlotAdmission {
 	private final long timeoutNanos;
 
 	private final AtomicInteger waiting = new AtomicInteger();
+
+	/** The share the local fallback is sized to: the whole limit until told otherwise. */
+	private volatile FallbackShare applied = FallbackShare.ALONE;
 
 	private final WaitingCalls waitingCalls = new WaitingCalls();
 
@@ -239,9 +244,9 @@ final class RemoteSlots implements SlotAdmission {
 			case FAIL_CLOSED ->
 				reject(attempt, "redis unavailable and on-failure is fail-closed: " + cause.getMessage());
 			default -> {
-				Permit local;
+				RemoteSlots current;
 				try {
-					local = localFallback().tryAdmit();
+					current = currentSlots();
 				}
 				catch (BoundedRejectedException ex) {
 					// the key's local slots were retired, and max-keys keys are held now
@@ -251,14 +256,38 @@ final class RemoteSlots implements SlotAdmission {
 					attempt.result.completeExceptionally(ex);
 					return;
 				}
+				FallbackShare share = current.followShare();
+				Permit local = current.local.tryAdmit();
 				if (local != null) {
 					grant(attempt, new Lease(this, null, local), false);
 				}
 				else {
-					full(attempt, BoundedLimiter.WAITED_TOO_LONG + " (local fallback while redis is unavailable)");
+					full(attempt,
+							BoundedLimiter.WAITED_TOO_LONG + " (local fallback while redis is unavailable: "
+									+ share.of(this.limiter.limit()) + " of " + this.limiter.limit() + " slots for "
+									+ share + ")");
 				}
 			}
 		}
+	}
+
+	/**
+	 * Size the local fallback to this process's share of the limit, as last learned from
+	 * the store.
+	 * @return the share
+	 */
+	private FallbackShare followShare() {
+		FallbackShare share = this.remote.share();
+		if (!share.equals(this.applied)) {
+			synchronized (this) {
+				share = this.remote.share();
+				if (!share.equals(this.applied)) {
+					this.local.resize(share.of(this.limiter.limit()));
+					this.applied = share;
+				}
+			}
+		}
+		return share;
 	}
 
 	/**
@@ -344,12 +373,11 @@ final class RemoteSlots implements SlotAdmission {
 	}
 
 	/**
-	 * Return the local slots to fall back to: this limit's, or, once a key's were retired
-	 * (idle here for a while), the key's current ones.
+	 * Return the admission whose local slots to fall back to: this one, or, once a key's
+	 * local slots were retired (idle here for a while), the key's current one.
 	 */
-	private LocalSlots localFallback() {
-		LocalSlots local = this.local;
-		return local.isRetired() ? this.limiter.successor().localSlots() : local;
+	private RemoteSlots currentSlots() {
+		return this.local.isRetired() ? (RemoteSlots) this.limiter.successor().admission() : this;
 	}
 
 	/**

@@ -17,6 +17,7 @@ import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.BackendStoppedException;
 import dev.asyncutils.backend.BackendUnavailableException;
+import dev.asyncutils.backend.FallbackShare;
 import dev.asyncutils.backend.OnFailure;
 import dev.asyncutils.core.Failures;
 import dev.asyncutils.core.admission.Permit;
@@ -26,15 +27,15 @@ import dev.asyncutils.core.admission.WaitingCalls;
  * The admission of a throttle instance whose bucket lives in a remote store: asks the
  * store for a permit, counts the outcome on the instance's {@link TokenBucket} (so that
  * meters and the endpoint read the same counters), and applies the instance's failure
- * mode when the store does not answer: reject, permit, or take a permit from the local
- * bucket, which has the same settings.
+ * mode when the store does not answer: reject, permit, or take a permit from a local
+ * bucket of this process's share of the instance's limits ({@link FallbackBucket}).
  *
  * <p>
  * One admission serves the instance's unkeyed bucket; each key's bucket gets its own
- * ({@link #forKey(TokenBucket, Object)}), with the key's remote bucket and the key's
- * local bucket as fallback, and calls of more than one permit a copy for that many
- * ({@link #withPermits(int)}). All of them count into the instance's counters and its
- * count of waiting callers.
+ * ({@link #forKey(TokenBucket, Object)}), with the key's remote bucket, and calls of more
+ * than one permit a copy for that many ({@link #withPermits(int)}). All of them count
+ * into the instance's counters and its count of waiting callers, and fall back to the
+ * instance's one {@link FallbackBucket}: a key to that bucket's bucket of the key.
  */
 final class RemoteThrottleAdmission implements ThrottleAdmission {
 
@@ -52,13 +53,26 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 
 	private final int permits;
 
+	/** The key of this admission's bucket, {@code null} for the instance's own. */
+	private final @Nullable Object key;
+
+	/** The admission of the instance's own bucket: itself, or the one of its keys'. */
+	private final RemoteThrottleAdmission instance;
+
 	private final AtomicInteger waiting;
 
+	/**
+	 * The local bucket of this process's share, created at the first fallback; kept by
+	 * the instance's admission only.
+	 */
+	private volatile @Nullable FallbackBucket fallback;
+
 	RemoteThrottleAdmission(TokenBucket bucket, RemoteThrottle remote) {
-		this(bucket, remote, 1, new AtomicInteger());
+		this(bucket, remote, 1, null, null);
 	}
 
-	private RemoteThrottleAdmission(TokenBucket bucket, RemoteThrottle remote, int permits, AtomicInteger waiting) {
+	private RemoteThrottleAdmission(TokenBucket bucket, RemoteThrottle remote, int permits, @Nullable Object key,
+			@Nullable RemoteThrottleAdmission instance) {
 		ThrottleSettings settings = bucket.settings();
 		BackendSettings backend = settings.backend();
 		this.bucket = bucket;
@@ -68,7 +82,9 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 		this.maxWaitNanos = (settings.maxWait() != null) ? settings.maxWait().toNanos() : Long.MAX_VALUE;
 		this.timeoutNanos = backend.timeoutNanos(settings.maxWait());
 		this.permits = permits;
-		this.waiting = waiting;
+		this.key = key;
+		this.instance = (instance != null) ? instance : this;
+		this.waiting = (instance != null) ? instance.waiting : new AtomicInteger();
 	}
 
 	/**
@@ -79,13 +95,13 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 	 * @return the admission
 	 */
 	RemoteThrottleAdmission forKey(TokenBucket keyBucket, Object key) {
-		return new RemoteThrottleAdmission(keyBucket, this.remote.forKey(String.valueOf(key)), 1, this.waiting);
+		return new RemoteThrottleAdmission(keyBucket, this.remote.forKey(String.valueOf(key)), 1, key, this.instance);
 	}
 
 	@Override
 	public RemoteThrottleAdmission withPermits(int permits) {
 		return (permits == this.permits) ? this
-				: new RemoteThrottleAdmission(this.bucket, this.remote, permits, this.waiting);
+				: new RemoteThrottleAdmission(this.bucket, this.remote, permits, this.key, this.instance);
 	}
 
 	@Override
@@ -191,20 +207,61 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 			default -> {
 				long elapsed = System.nanoTime() - start;
 				long left = (maxWaitNanos == Long.MAX_VALUE) ? maxWaitNanos : Math.max(0, maxWaitNanos - elapsed);
-				TokenBucket local = this.bucket;
-				long token = local.reserve(this.permits, left, false, true);
-				while (token == TokenBucket.RETIRED) {
-					// the key's local bucket was forgotten (it was full): take its
-					// successor
-					local = LocalThrottleAdmission.current(local);
+				FallbackBucket fallback = this.instance.fallback();
+				TokenBucket local = fallback.bucket();
+				if (local != null && this.key != null) {
+					// a key falls back to its own bucket of this process's share
+					local = local.keyed(this.key);
+					if (local == null) {
+						this.bucket.counters().rejected();
+						throw fallback.bucket().maxKeysReached();
+					}
+				}
+				long token = TokenBucket.REJECTED;
+				if (local != null && this.permits <= local.maxPermits()) {
 					token = local.reserve(this.permits, left, false, true);
+					while (token == TokenBucket.RETIRED) {
+						// the key's bucket was forgotten (it was full): take its
+						// successor
+						local = LocalThrottleAdmission.current(local);
+						token = local.reserve(this.permits, left, false, true);
+					}
+				}
+				else {
+					this.bucket.counters().rejected();
 				}
 				if (token == TokenBucket.REJECTED) {
-					throw local.rejected(TokenBucket.BEYOND_MAX_WAIT + " (local fallback while redis is unavailable)");
+					String reason = TokenBucket.BEYOND_MAX_WAIT + " (local fallback while redis is unavailable: "
+							+ fallback + ")";
+					if (local == null) {
+						throw new ThrottleRejectedException(this.name, Duration.ZERO, reason);
+					}
+					throw local.rejected(reason);
 				}
 				return local.waitNanos(token, local.now());
 			}
 		}
+	}
+
+	/**
+	 * Return the local bucket of this process's share, as last learned from the store.
+	 * @return the bucket, replaced when the share changed
+	 */
+	private FallbackBucket fallback() {
+		FallbackShare share = this.remote.share();
+		FallbackBucket fallback = this.fallback;
+		if (fallback == null || !fallback.share().equals(share)) {
+			synchronized (this) {
+				fallback = this.fallback;
+				share = this.remote.share();
+				if (fallback == null || !fallback.share().equals(share)) {
+					fallback = new FallbackBucket(this.bucket.settings(), share, this.bucket::now,
+							this.bucket.counters());
+					this.fallback = fallback;
+				}
+			}
+		}
+		return fallback;
 	}
 
 	/**

@@ -14,6 +14,7 @@ import dev.asyncutils.backend.RemoteInstance;
 import dev.asyncutils.core.KeySpace;
 import dev.asyncutils.core.KeyedInstances;
 import dev.asyncutils.core.admission.Admission;
+import dev.asyncutils.core.admission.AdmissionCounters;
 import dev.asyncutils.core.admission.AdmissionInstance;
 import dev.asyncutils.core.admission.WaitingCalls;
 
@@ -48,8 +49,9 @@ import dev.asyncutils.core.admission.WaitingCalls;
  * An instance with {@code backend: redis} keeps its bucket in Redis, shared by every JVM
  * that uses its name: {@link #acquire()}, {@link #tryAcquire()},
  * {@link #availablePermits()}, {@link #waiting()} and the counters then speak for that
- * shared bucket, while the low-level {@link #reserve()} family works on the local bucket
- * of the same settings, the one the {@code local} failure mode falls back to.
+ * shared bucket, while the low-level {@link #reserve()} family works on a local bucket of
+ * the same settings in this JVM (the {@code local} failure mode falls back to a bucket of
+ * this process's share instead).
  */
 public final class TokenBucket extends AdmissionInstance implements KeyedInstances.Retirable {
 
@@ -110,6 +112,16 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 	 * instance
 	 */
 	public TokenBucket(ThrottleSettings settings, LongSupplier clock, @Nullable RemoteThrottle remote) {
+		this(settings, clock, remote, new AdmissionCounters());
+	}
+
+	/**
+	 * Create a full bucket that counts into the given counters (a remote instance's
+	 * fallback bucket counts into the instance's).
+	 */
+	TokenBucket(ThrottleSettings settings, LongSupplier clock, @Nullable RemoteThrottle remote,
+			AdmissionCounters counters) {
+		super(counters);
 		this.settings = settings;
 		this.limits = new Limits(settings.allLimits(), clock);
 		this.state = this.limits.newState();

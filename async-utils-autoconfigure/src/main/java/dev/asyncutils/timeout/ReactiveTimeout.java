@@ -39,19 +39,20 @@ final class ReactiveTimeout {
 
 	static Invoker flux(TimeoutSettings settings, TimeoutStats stats, Invoker next, AsyncUtilsScheduler scheduler) {
 		long timeoutNanos = settings.timeout().toNanos();
-		// takeUntilOther cancels the upstream only when the other publisher emits: the
-		// deadline emits only if it wins against the source's end (the source's end is
-		// held back if it lost), and the completion it causes is replaced with the
-		// timeout
+		// Reactor's timeout lets exactly one of the source and the deadline through and
+		// subscribes the fallback only when the deadline won. Its timeout restarts with
+		// each element: every element's timeout ends at the instant the first one would
+		// have, so the deadline covers the whole stream. (Racing the deadline against the
+		// source with takeUntilOther let it fire while the subscription was still being
+		// set up, and the subscriber then never heard of the timeout.)
 		return (call) -> Flux.defer(() -> {
 			Verdict verdict = new Verdict();
+			verdict.due = System.nanoTime() + timeoutNanos;
 			return ReactorSupport.deferFlux(next, call)
-				.onErrorResume((failure) -> verdict.sourceEnds(stats) ? Flux.error(failure) : Flux.never())
-				.concatWith(Mono.defer(() -> verdict.sourceEnds(stats) ? Mono.empty() : Mono.never()))
-				.takeUntilOther(verdict.deadline(scheduler, timeoutNanos, call)
-					.flatMap((tick) -> verdict.expires() ? Mono.just(tick) : Mono.never()))
-				.concatWith(Mono
-					.defer(() -> verdict.isExpired() ? exceeded(settings, stats, call, verdict) : Mono.empty()));
+				.timeout(Mono.defer(() -> verdict.sameDeadline(scheduler, call)),
+						(item) -> verdict.sameDeadline(scheduler, call), exceeded(settings, stats, call, verdict))
+				.doOnComplete(() -> verdict.completed(stats))
+				.doOnError((failure) -> verdict.completed(stats));
 		});
 	}
 
@@ -82,32 +83,33 @@ final class ReactiveTimeout {
 
 		private static final int ABORTED = 3;
 
+		/**
+		 * For a {@code Flux}: when its deadline falls, set by {@link #deadlineFromNow}.
+		 */
+		private long due;
+
+		Mono<Long> deadlineFromNow(AsyncUtilsScheduler scheduler, long nanos, Call call) {
+			this.due = System.nanoTime() + nanos;
+			return deadline(scheduler, nanos, call);
+		}
+
+		Mono<Long> sameDeadline(AsyncUtilsScheduler scheduler, Call call) {
+			return deadline(scheduler, this.due - System.nanoTime(), call);
+		}
+
 		Mono<Long> deadline(AsyncUtilsScheduler scheduler, long nanos, Call call) {
 			return ReactorSupport.delay(scheduler, nanos, call).doOnError((failure) -> compareAndSet(PENDING, ABORTED));
 		}
 
-		/** The source ended: counts the call as completed unless the deadline won. */
-		boolean sourceEnds(TimeoutStats stats) {
-			if (compareAndSet(PENDING, SOURCE)) {
-				stats.completed();
-				return true;
-			}
-			return get() == SOURCE;
-		}
-
-		/** For {@code Mono}: the operator already let only one through. */
+		/** The operator already let only one of the source and the deadline through. */
 		void completed(TimeoutStats stats) {
 			if (compareAndSet(PENDING, SOURCE)) {
 				stats.completed();
 			}
 		}
 
-		boolean expires() {
-			return compareAndSet(PENDING, EXPIRED) || get() == EXPIRED;
-		}
-
-		boolean isExpired() {
-			return get() == EXPIRED;
+		void expires() {
+			compareAndSet(PENDING, EXPIRED);
 		}
 
 	}

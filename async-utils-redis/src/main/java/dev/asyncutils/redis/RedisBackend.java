@@ -65,6 +65,8 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, SmartLifec
 
 	static final LuaScript BOUNDED_RENEW = new LuaScript("bounded-renew.lua");
 
+	static final LuaScript MEMBERS = new LuaScript("members.lua");
+
 	private final Supplier<AbstractRedisClient> client;
 
 	private final ScheduledThreadPoolExecutor executor;
@@ -75,6 +77,8 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, SmartLifec
 	private final AtomicInteger holders = new AtomicInteger();
 
 	private final List<RedisBounded> bounded = new CopyOnWriteArrayList<>();
+
+	private final List<RedisInstance> instances = new CopyOnWriteArrayList<>();
 
 	private final AtomicBoolean connecting = new AtomicBoolean();
 
@@ -120,7 +124,7 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, SmartLifec
 	@Override
 	public RemoteThrottle throttle(ThrottleSettings settings) {
 		connect();
-		return new RedisThrottle(this, settings, this::isClosed);
+		return member(new RedisThrottle(this, settings, this::isClosed));
 	}
 
 	@Override
@@ -128,7 +132,26 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, SmartLifec
 		connect();
 		RedisBounded instance = new RedisBounded(this, settings, this::isClosed);
 		this.bounded.add(instance);
+		return member(instance);
+	}
+
+	/**
+	 * Count this process among the members of an instance from now on: its entry is
+	 * renewed in the background until the backend stops.
+	 */
+	private <T extends RedisInstance> T member(T instance) {
+		this.instances.add(instance);
+		this.executor.scheduleWithFixedDelay(instance::renewMember, 0, RedisInstance.MEMBERS_REFRESH_NANOS,
+				TimeUnit.NANOSECONDS);
 		return instance;
+	}
+
+	/**
+	 * Return the id of this process among the members of an instance.
+	 * @return an id unique per process (per backend)
+	 */
+	String memberId() {
+		return this.holderPrefix;
 	}
 
 	String newHolder() {
@@ -283,14 +306,18 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, SmartLifec
 	}
 
 	/**
-	 * Remove from Redis every slot this process still holds, waiting for the answers (at
-	 * most a command timeout each, in parallel), so that no slot of a process that is
-	 * gone stays held until its lease runs out.
+	 * Remove from Redis every slot this process still holds and its member entries,
+	 * waiting for the answers (at most a command timeout each, in parallel), so that no
+	 * slot of a process that is gone stays held until its lease runs out, and the other
+	 * processes' shares grow at once.
 	 */
 	private void releaseHeldSlots() {
 		List<CompletableFuture<?>> answers = new ArrayList<>();
 		for (RedisBounded instance : this.bounded) {
 			answers.add(instance.releaseAll());
+		}
+		for (RedisInstance instance : this.instances) {
+			answers.add(instance.leave());
 		}
 		try {
 			CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
