@@ -104,8 +104,8 @@ class RedisThrottleKeysTests extends RedisTestSupport {
 		assertThat(redis().pttl("async-utils:throttle:tenants:key:globex")).isBetween(TimeUnit.SECONDS.toMillis(19),
 				TimeUnit.SECONDS.toMillis(21));
 		// no key for the keys not used, none for the unkeyed bucket
-		assertThat(redis().keys("async-utils:throttle:*")).containsExactlyInAnyOrder("async-utils:throttle:tenants:key:acme",
-				"async-utils:throttle:tenants:key:globex");
+		assertThat(redis().keys("async-utils:throttle:*")).containsExactlyInAnyOrder(
+				"async-utils:throttle:tenants:key:acme", "async-utils:throttle:tenants:key:globex");
 	}
 
 	@Test
@@ -122,9 +122,9 @@ class RedisThrottleKeysTests extends RedisTestSupport {
 		assertThatExceptionOfType(ThrottleRejectedException.class).isThrownBy(() -> bean.call("acme"));
 		bean.call("globex");
 		assertThat(probe.admitted.get()).isEqualTo(3);
-		assertThat(redis().keys("async-utils:throttle:*")).containsExactlyInAnyOrder("{async-utils:throttle:tenants:key:acme}",
-				"{async-utils:throttle:tenants:key:acme}:limit:1", "{async-utils:throttle:tenants:key:globex}",
-				"{async-utils:throttle:tenants:key:globex}:limit:1");
+		assertThat(redis().keys("async-utils:throttle:*")).containsExactlyInAnyOrder(
+				"{async-utils:throttle:tenants:key:acme}", "{async-utils:throttle:tenants:key:acme}:limit:1",
+				"{async-utils:throttle:tenants:key:globex}", "{async-utils:throttle:tenants:key:globex}:limit:1");
 	}
 
 	@Test
