@@ -345,10 +345,13 @@ final class LocalSlots implements SlotAdmission {
 	 */
 	void releaseOne() {
 		int now = this.available.incrementAndGet();
-		if (now > this.limit || this.retired) {
+		// judged by the value the increment met, never by the flag: a slot released just
+		// before the retirement is a release like any other
+		boolean retired = now < RETIRED / 2;
+		if (now > this.limit || retired) {
 			this.available.decrementAndGet();
 			throw new IllegalStateException("Bounded '" + this.limiter.settings().name() + "' released more slots than "
-					+ (this.retired ? "taken: the limit of its key was retired" : "taken"));
+					+ (retired ? "taken: the limit of its key was retired" : "taken"));
 		}
 		if (this.waiting.get() != 0) {
 			grantWaiters();
