@@ -122,7 +122,7 @@ class RedisThrottleKeysTests extends RedisTestSupport {
 		assertThatExceptionOfType(ThrottleRejectedException.class).isThrownBy(() -> bean.call("acme"));
 		bean.call("globex");
 		assertThat(probe.admitted.get()).isEqualTo(3);
-		assertThat(redis().keys("async-utils:throttle:*")).containsExactlyInAnyOrder(
+		assertThat(redis().keys("{async-utils:throttle:*")).containsExactlyInAnyOrder(
 				"{async-utils:throttle:tenants:key:acme}", "{async-utils:throttle:tenants:key:acme}:limit:1",
 				"{async-utils:throttle:tenants:key:globex}", "{async-utils:throttle:tenants:key:globex}:limit:1");
 	}
