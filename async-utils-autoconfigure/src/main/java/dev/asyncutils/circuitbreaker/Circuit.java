@@ -2,9 +2,7 @@ package dev.asyncutils.circuitbreaker;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
@@ -12,11 +10,10 @@ import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.asyncutils.BoundedRejectedException;
 import dev.asyncutils.CircuitOpenException;
 import dev.asyncutils.CircuitState;
-import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.core.Signals;
+import dev.asyncutils.core.admission.Permit;
 
 /**
  * One circuit breaker: the state machine shared by every method with its name.
@@ -57,9 +54,7 @@ public final class Circuit {
 	/** Whether recording an outcome needs the time: slow calls or a time-based window. */
 	private final boolean timed;
 
-	private final Class<?>[] recordOn;
-
-	private final Class<?>[] ignoreOn;
+	private final CountedFailures countedFailures;
 
 	private volatile Phase phase;
 
@@ -90,8 +85,7 @@ public final class Circuit {
 		this.waitNanos = settings.waitInOpen().toNanos();
 		this.slowNanos = (settings.slowCallDuration() != null) ? settings.slowCallDuration().toNanos() : Long.MAX_VALUE;
 		this.timed = settings.slowCallDuration() != null || settings.timeBased();
-		this.recordOn = settings.recordOn().toArray(Class<?>[]::new);
-		this.ignoreOn = settings.ignoreOn().toArray(Class<?>[]::new);
+		this.countedFailures = new CountedFailures(settings);
 		this.phase = closed(clock.getAsLong());
 	}
 
@@ -283,18 +277,25 @@ public final class Circuit {
 	}
 
 	/**
+	 * Return whether recording an outcome needs the call's duration (slow calls).
+	 * @return {@code true} if slow-call-duration is set
+	 */
+	boolean timesCalls() {
+		return this.slowNanos != Long.MAX_VALUE;
+	}
+
+	/**
 	 * Record a call that returned normally.
 	 * @param admitted the phase that admitted it
 	 * @param start what {@link #start()} returned when it began
 	 */
 	void succeeded(Phase admitted, long start) {
-		if (!this.timed) {
-			this.successes.increment();
-			record(admitted, Window.SUCCESS, 0);
-			return;
-		}
-		long now = this.clock.getAsLong();
-		if (now - start > this.slowNanos) {
+		long now = this.timed ? this.clock.getAsLong() : 0;
+		succeeded(admitted, now - start, now);
+	}
+
+	private void succeeded(Phase admitted, long tookNanos, long now) {
+		if (tookNanos > this.slowNanos) {
 			this.slowCalls.increment();
 			record(admitted, Window.SUCCESS | Window.SLOW, now);
 		}
@@ -311,17 +312,18 @@ public final class Circuit {
 	 * @param failure the failure, unwrapped
 	 */
 	void failed(Phase admitted, long start, Throwable failure) {
-		if (!counts(failure)) {
+		long now = this.timed ? this.clock.getAsLong() : 0;
+		failed(admitted, now - start, now, failure);
+	}
+
+	private void failed(Phase admitted, long tookNanos, long now, Throwable failure) {
+		if (!this.countedFailures.counts(failure)) {
 			cancelled(admitted);
 			return;
 		}
 		this.failures.increment();
-		long now = this.timed ? this.clock.getAsLong() : 0;
-		int outcome = Window.SUCCESS | Window.FAILED;
-		if (this.timed && now - start > this.slowNanos) {
-			outcome |= Window.SLOW;
-		}
-		record(admitted, outcome, now);
+		record(admitted, (tookNanos > this.slowNanos) ? Window.SUCCESS | Window.FAILED | Window.SLOW
+				: Window.SUCCESS | Window.FAILED, now);
 	}
 
 	/**
@@ -333,28 +335,6 @@ public final class Circuit {
 		if (admitted.state == CircuitState.HALF_OPEN) {
 			admitted.giveBackTrial();
 		}
-	}
-
-	/**
-	 * Return whether a failure counts: listed by record-on, not by ignore-on, and not a
-	 * rejection by {@code @Bounded} or {@code @Throttle} below or a cancellation.
-	 */
-	private boolean counts(Throwable failure) {
-		if (failure instanceof CancellationException || failure instanceof ThrottleRejectedException
-				|| failure instanceof BoundedRejectedException) {
-			return false;
-		}
-		for (Class<?> type : this.ignoreOn) {
-			if (type.isInstance(failure)) {
-				return false;
-			}
-		}
-		for (Class<?> type : this.recordOn) {
-			if (type.isInstance(failure)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	private void record(Phase admitted, int outcome, long now) {
@@ -398,9 +378,12 @@ public final class Circuit {
 	}
 
 	/**
-	 * One stay in a state: immutable but for the trial counts of a half-open phase.
+	 * One stay in a state: immutable but for the {@link Trials} of a half-open phase. It
+	 * is also the {@link Permit} of every call it admitted: releasing it records the
+	 * call's outcome in this phase (with the duration the invoker measured, and the time
+	 * of the breaker's clock), so that admitting and recording a call allocates nothing.
 	 */
-	static final class Phase {
+	final class Phase extends Trials implements Permit {
 
 		final CircuitState state;
 
@@ -410,37 +393,30 @@ public final class Circuit {
 		/** The window of a closed phase, {@code null} otherwise. */
 		final @Nullable Window window;
 
-		/** Trial calls still to admit (half-open). */
-		private final AtomicInteger trials;
-
-		/** Trial calls that succeeded (half-open). */
-		private final AtomicInteger successes = new AtomicInteger();
-
 		Phase(CircuitState state, long since, @Nullable Window window, int trials) {
+			super(trials);
 			this.state = state;
 			this.since = since;
 			this.window = window;
-			this.trials = new AtomicInteger(trials);
 		}
 
-		boolean takeTrial() {
-			for (;;) {
-				int left = this.trials.get();
-				if (left <= 0) {
-					return false;
-				}
-				if (this.trials.compareAndSet(left, left - 1)) {
-					return true;
-				}
+		/**
+		 * The call ended without an outcome (cancelled): it counts neither way.
+		 */
+		@Override
+		public void release() {
+			Circuit.this.cancelled(this);
+		}
+
+		@Override
+		public void release(@Nullable Throwable failure, long durationNanos) {
+			long now = Circuit.this.settings.timeBased() ? Circuit.this.clock.getAsLong() : 0;
+			if (failure == null) {
+				Circuit.this.succeeded(this, durationNanos, now);
 			}
-		}
-
-		void giveBackTrial() {
-			this.trials.incrementAndGet();
-		}
-
-		int succeeded() {
-			return this.successes.incrementAndGet();
+			else {
+				Circuit.this.failed(this, durationNanos, now, failure);
+			}
 		}
 
 	}

@@ -8,6 +8,7 @@ import dev.asyncutils.core.MethodContext;
 import dev.asyncutils.core.PolicyFeature;
 import dev.asyncutils.core.Signals;
 import dev.asyncutils.core.SignalsAware;
+import dev.asyncutils.core.admission.AdmissionInvokers;
 
 /**
  * The {@code @CircuitBreaker} capability: resolves each method's breaker at startup
@@ -52,7 +53,7 @@ public class CircuitBreakerFeature implements PolicyFeature<CircuitBreaker>, Sig
 		String name = method.instanceName(annotation.name());
 		BreakerSettings settings = this.registry.resolve(method.settings(kind(), "CircuitBreaker", name), annotation);
 		Circuit circuit = this.registry.obtain(settings, method.description() + " of bean '" + method.beanName() + "'");
-		return CircuitInvokers.of(circuit, method.returnKind(), next);
+		return AdmissionInvokers.create(method, new CircuitAdmission(circuit), next);
 	}
 
 	@Override

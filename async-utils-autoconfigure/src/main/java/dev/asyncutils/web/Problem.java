@@ -1,6 +1,5 @@
 package dev.asyncutils.web;
 
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
@@ -9,10 +8,9 @@ import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.util.ClassUtils;
-import org.springframework.util.ReflectionUtils;
 
 import dev.asyncutils.BoundedRejectedException;
+import dev.asyncutils.CircuitOpenException;
 import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.TimeoutExceededException;
 import dev.asyncutils.core.ReadableSettings;
@@ -33,22 +31,6 @@ record Problem(HttpStatus status, long retryAfterSeconds, String name, String de
 
 	/** The media type of the body. */
 	static final String CONTENT_TYPE = "application/problem+json";
-
-	private static final String CIRCUIT_OPEN = "dev.asyncutils.CircuitOpenException";
-
-	/**
-	 * {@code CircuitOpenException} comes with {@code @CircuitBreaker}; looked up once, by
-	 * name, so that this package compiles and runs with or without it.
-	 */
-	private static final @Nullable Class<?> circuitOpen = ClassUtils.isPresent(CIRCUIT_OPEN,
-			Problem.class.getClassLoader()) ? ClassUtils.resolveClassName(CIRCUIT_OPEN, Problem.class.getClassLoader())
-					: null;
-
-	private static final @Nullable Method circuitName = (circuitOpen != null)
-			? ReflectionUtils.findMethod(circuitOpen, "name") : null;
-
-	private static final @Nullable Method circuitRetryAfter = (circuitOpen != null)
-			? ReflectionUtils.findMethod(circuitOpen, "retryAfter") : null;
 
 	/**
 	 * Return the problem for an exception of ours (unwrapped from
@@ -75,13 +57,15 @@ record Problem(HttpStatus status, long retryAfterSeconds, String name, String de
 			return new Problem(HttpStatus.GATEWAY_TIMEOUT, -1, timeout.name(), "Timeout '" + timeout.name()
 					+ "': the call did not complete within " + ReadableSettings.format(timeout.timeout()));
 		}
-		if (circuitOpen != null && circuitOpen.isInstance(ex) && circuitName != null && circuitRetryAfter != null) {
-			String name = (String) ReflectionUtils.invokeMethod(circuitName, ex);
-			Duration retryAfter = (Duration) ReflectionUtils.invokeMethod(circuitRetryAfter, ex);
-			long seconds = (retryAfter != null && !retryAfter.isZero()) ? seconds(retryAfter) : -1;
-			return new Problem(HttpStatus.SERVICE_UNAVAILABLE, seconds, String.valueOf(name),
-					"Circuit breaker '" + name + "' is open and rejected the call"
-							+ ((seconds > 0) ? "; it lets trial calls through in " + seconds + "s" : ""));
+		if (ex instanceof CircuitOpenException open) {
+			// a rejection while half-open has no time: the trial calls decide
+			if (open.retryAfter().isZero()) {
+				return new Problem(HttpStatus.SERVICE_UNAVAILABLE, -1, open.name(), "Circuit breaker '" + open.name()
+						+ "' is half-open and rejected the call: its trial calls are taken");
+			}
+			long seconds = seconds(open.retryAfter());
+			return new Problem(HttpStatus.SERVICE_UNAVAILABLE, seconds, open.name(), "Circuit breaker '" + open.name()
+					+ "' is open and rejected the call; it lets trial calls through in " + seconds + "s");
 		}
 		return null;
 	}

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -162,7 +165,9 @@ class BoundedReactiveTests {
 
 	@Test
 	void cancellingAGrantedButNotStartedMonoGivesTheSlotBack() {
-		this.runner.withPropertyValues("async-utils.scheduler-threads=1").run((context) -> {
+		// one worker: while the blocker holds it, the hand-off of the granted slot waits
+		ExecutorService worker = Executors.newSingleThreadExecutor();
+		this.runner.withBean("applicationTaskExecutor", Executor.class, () -> worker).run((context) -> {
 			Reactive reactive = context.getBean(Reactive.class);
 			BoundedLimiter limiter = context.getBean(BoundedRegistry.class).get("Reactive.single");
 			Sinks.One<String> sink1 = Sinks.one();
@@ -188,6 +193,7 @@ class BoundedReactiveTests {
 			Awaits.stays("the cancelled subscription is never invoked", 100, () -> reactive.invocations() == 1);
 			assertThat(limiter.availableSlots()).isEqualTo(1);
 		});
+		worker.shutdownNow();
 	}
 
 	@Test

@@ -31,8 +31,11 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import dev.asyncutils.BoundedRejectedException;
+import dev.asyncutils.CircuitOpenException;
+import dev.asyncutils.CircuitState;
 import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.TimeoutExceededException;
+import dev.asyncutils.annotation.CircuitBreaker;
 import dev.asyncutils.annotation.Throttle;
 import dev.asyncutils.annotation.Timeout;
 
@@ -40,9 +43,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Problem responses over real HTTP on loopback, the same checks for Spring MVC (Tomcat)
- * and WebFlux (Netty): our exceptions become 429 + Retry-After, 503 and 504 with an
- * {@code application/problem+json} body naming the instance; the application's own
- * handlers win; {@code async-utils.web.enabled=false} switches it off.
+ * and WebFlux (Netty): our exceptions become 429 + Retry-After, 503 (+ Retry-After while
+ * a circuit is open) and 504 with an {@code application/problem+json} body naming the
+ * instance; the application's own handlers win; {@code async-utils.web.enabled=false}
+ * switches it off.
  */
 @TestInstance(Lifecycle.PER_CLASS)
 abstract class ProblemResponseTestSupport {
@@ -132,6 +136,29 @@ abstract class ProblemResponseTestSupport {
 	}
 
 	@Test
+	void openCircuitIs503WithRetryAfterUntilTrialCalls() throws Exception {
+		assertThat(get("/circuit?fail=true").statusCode()).isEqualTo(500);
+		HttpResponse<String> rejected = get("/circuit?fail=false");
+		Map<String, Object> body = problem(rejected, 503, "/circuit");
+		assertThat(body).containsEntry("name", "shipping");
+		assertThat((String) body.get("detail")).startsWith("Circuit breaker 'shipping' is open and rejected the call")
+			.contains("trial calls through in");
+		// open for 90 s: the trial calls are at most that far away
+		long retryAfter = Long.parseLong(rejected.headers().firstValue("Retry-After").orElseThrow());
+		assertThat(retryAfter).isBetween(30L, 90L);
+	}
+
+	@Test
+	void halfOpenCircuitIs503WithoutRetryAfter() throws Exception {
+		HttpResponse<String> rejected = get("/half-open");
+		Map<String, Object> body = problem(rejected, 503, "/half-open");
+		assertThat(body).containsEntry("name", "trial")
+			.containsEntry("detail",
+					"Circuit breaker 'trial' is half-open and rejected the call: its trial calls are taken");
+		assertThat(rejected.headers().firstValue("Retry-After")).isEmpty();
+	}
+
+	@Test
 	void timeoutIs504() throws Exception {
 		Map<String, Object> body = problem(get("/slow"), 504, "/slow");
 		assertThat(body).containsEntry("name", "slow");
@@ -157,6 +184,7 @@ abstract class ProblemResponseTestSupport {
 	void switchedOffOurExceptionsAre500() throws Exception {
 		assertThat(get(this.disabled, "/bounded").statusCode()).isEqualTo(500);
 		assertThat(get(this.disabled, "/rejected?millis=1500").statusCode()).isEqualTo(500);
+		assertThat(get(this.disabled, "/half-open").statusCode()).isEqualTo(500);
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -197,6 +225,14 @@ abstract class ProblemResponseTestSupport {
 			return new CompletableFuture<>();
 		}
 
+		@CircuitBreaker(name = "shipping", minimumCalls = 1, windowCalls = 1, waitInOpen = "90s")
+		public String shipping(boolean fail) {
+			if (fail) {
+				throw new IllegalStateException("shipping service down");
+			}
+			return "ok";
+		}
+
 	}
 
 	@RestController
@@ -226,6 +262,16 @@ abstract class ProblemResponseTestSupport {
 		@GetMapping("/rejected")
 		String rejected(@RequestParam long millis) {
 			throw new ThrottleRejectedException("x", Duration.ofMillis(millis), "no permit");
+		}
+
+		@GetMapping("/circuit")
+		String circuit(@RequestParam boolean fail) {
+			return this.guarded.shipping(fail);
+		}
+
+		@GetMapping("/half-open")
+		String halfOpen() {
+			throw new CircuitOpenException("trial", CircuitState.HALF_OPEN, Duration.ZERO);
 		}
 
 		@GetMapping("/other")

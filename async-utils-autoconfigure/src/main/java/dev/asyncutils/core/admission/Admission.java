@@ -7,15 +7,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A guard that decides whether a call may start now, later, or never: a throttle bucket
- * or a bounded limit, in this JVM or in a remote store. One instance serves every method
- * and every programmatic caller of its name; the invokers of {@link AdmissionInvokers}
- * run it for each return kind.
+ * or a bounded limit, in this JVM or in a remote store, or a circuit breaker. One
+ * instance serves every method and every programmatic caller of its name; the invokers of
+ * {@link AdmissionInvokers} run it for each return kind.
  *
  * <p>
  * Every admission gives the caller a {@link Permit} that the caller releases exactly
  * once. A rejection is the guard's own exception ({@code ThrottleRejectedException},
- * {@code BoundedRejectedException}, ...), thrown by {@link #admit()} or failing the
- * future of {@link #admitLater(ScheduledExecutorService)}.
+ * {@code BoundedRejectedException}, {@code CircuitOpenException}), thrown by
+ * {@link #admit()} or failing the future of
+ * {@link #admitLater(ScheduledExecutorService)}.
  */
 public interface Admission {
 
@@ -66,6 +67,16 @@ public interface Admission {
 	 */
 	default boolean recordsOutcome() {
 		return false;
+	}
+
+	/**
+	 * Return whether a guard that records outcomes needs each call's duration: when it
+	 * does not, the plain invoker reads no clock and releases with a duration of
+	 * {@code 0}.
+	 * @return {@link #recordsOutcome()} by default
+	 */
+	default boolean measuresDuration() {
+		return recordsOutcome();
 	}
 
 	/**

@@ -75,26 +75,28 @@ public final class AdmissionInvokers {
 
 		private final Invoker next;
 
+		private final boolean timed;
+
 		RecordingPlainInvoker(Admission admission, Invoker next) {
 			this.admission = admission;
 			this.next = next;
+			this.timed = admission.measuresDuration();
 		}
 
 		@Override
 		public @Nullable Object invoke(Call call) throws Throwable {
 			Permit permit = this.admission.forCall(call).admit();
-			long start = System.nanoTime();
-			Throwable failure = null;
+			long start = this.timed ? System.nanoTime() : 0L;
+			Object result;
 			try {
-				return this.next.invoke(call);
+				result = this.next.invoke(call);
 			}
 			catch (Throwable ex) {
-				failure = ex;
+				permit.release(ex, this.timed ? System.nanoTime() - start : 0L);
 				throw ex;
 			}
-			finally {
-				permit.release(failure, System.nanoTime() - start);
-			}
+			permit.release(null, this.timed ? System.nanoTime() - start : 0L);
+			return result;
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 import org.jspecify.annotations.Nullable;
@@ -42,10 +43,10 @@ final class ReactiveAdmission {
 				Permit held = permit;
 				return ReactorSupport.deferMono(next, call).doFinally((signal) -> held.release());
 			}
-			return Mono.usingWhen(later(chosen, timers, scheduler), (lease) -> ReactorSupport.deferMono(next, call),
-					(lease) -> release(lease.permit, null, lease.start, recording),
-					(lease, failure) -> release(lease.permit, failure, lease.start, recording),
-					(lease) -> release(lease.permit, null, -1, false));
+			return Mono.usingWhen(later(chosen, timers, scheduler),
+					(lease) -> lease.use() ? ReactorSupport.deferMono(next, call) : Mono.empty(),
+					(lease) -> lease.end(null, recording), (lease, failure) -> lease.end(failure, recording),
+					(lease) -> lease.end(null, false));
 		});
 	}
 
@@ -61,21 +62,10 @@ final class ReactiveAdmission {
 				Permit held = permit;
 				return ReactorSupport.deferFlux(next, call).doFinally((signal) -> held.release());
 			}
-			return Flux.usingWhen(later(chosen, timers, scheduler), (lease) -> ReactorSupport.deferFlux(next, call),
-					(lease) -> release(lease.permit, null, lease.start, recording),
-					(lease, failure) -> release(lease.permit, failure, lease.start, recording),
-					(lease) -> release(lease.permit, null, -1, false));
-		});
-	}
-
-	private static Mono<Void> release(Permit permit, @Nullable Throwable failure, long start, boolean recording) {
-		return Mono.fromRunnable(() -> {
-			if (recording) {
-				permit.release(failure, System.nanoTime() - start);
-			}
-			else {
-				permit.release();
-			}
+			return Flux.usingWhen(later(chosen, timers, scheduler),
+					(lease) -> lease.use() ? ReactorSupport.deferFlux(next, call) : Flux.empty(),
+					(lease) -> lease.end(null, recording), (lease, failure) -> lease.end(failure, recording),
+					(lease) -> lease.end(null, false));
 		});
 	}
 
@@ -88,12 +78,17 @@ final class ReactiveAdmission {
 		return Mono.create((sink) -> {
 			CompletableFuture<Permit> future = admission.admitLater(timers);
 			if (future.isDone()) {
+				Lease lease;
 				try {
-					sink.success(new Lease(future.join()));
+					lease = new Lease(future.join());
 				}
 				catch (CompletionException | CancellationException ex) {
 					sink.error(Failures.unwrap(ex));
+					return;
 				}
+				// a lease dropped by a cancelled sink is never used: give it back
+				sink.onCancel(lease::drop);
+				sink.success(lease);
 				return;
 			}
 			Handoff handoff = new Handoff(future, sink, scheduler);
@@ -104,7 +99,9 @@ final class ReactiveAdmission {
 
 	/**
 	 * Hands a permit granted later to its subscription on the scheduler, exactly once;
-	 * whoever sets the flag first (the delivery or the cancellation) owns the permit.
+	 * whoever sets the flag first (the delivery or the cancellation) owns the permit. A
+	 * cancellation that loses to the delivery drops the lease: the sink, cancelled
+	 * already, discards it rather than passing it on, and only the lease can tell.
 	 */
 	private static final class Handoff extends AtomicBoolean implements BiConsumer<Permit, Throwable>, Runnable {
 
@@ -119,6 +116,8 @@ final class ReactiveAdmission {
 		private transient volatile @Nullable Permit permit;
 
 		private transient volatile @Nullable Throwable failure;
+
+		private transient volatile @Nullable Lease lease;
 
 		Handoff(CompletableFuture<Permit> future, MonoSink<Lease> sink, Scheduler scheduler) {
 			this.future = future;
@@ -146,16 +145,19 @@ final class ReactiveAdmission {
 
 		@Override
 		public void run() {
-			if (!compareAndSet(false, true)) {
-				return;
-			}
 			Throwable failure = this.failure;
 			Permit permit = this.permit;
 			if (failure != null || permit == null) {
-				this.sink.error((failure != null) ? failure : new IllegalStateException("no permit"));
+				if (compareAndSet(false, true)) {
+					this.sink.error((failure != null) ? failure : new IllegalStateException("no permit"));
+				}
+				return;
 			}
-			else {
-				this.sink.success(new Lease(permit));
+			// published before the flag, so that a cancellation losing the flag finds it
+			Lease lease = new Lease(permit);
+			this.lease = lease;
+			if (compareAndSet(false, true)) {
+				this.sink.success(lease);
 			}
 		}
 
@@ -164,22 +166,74 @@ final class ReactiveAdmission {
 				if (!this.future.cancel(false) && !this.future.isCompletedExceptionally()) {
 					this.future.join().release();
 				}
+				return;
+			}
+			Lease lease = this.lease;
+			if (lease != null) {
+				lease.drop();
 			}
 		}
 
 	}
 
 	/**
-	 * A permit in use by one subscription, and when it started.
+	 * A permit offered to one subscription: used by it (then released once when it
+	 * terminates or is cancelled), or dropped unused (then released at once), never both.
 	 */
-	private static final class Lease {
+	private static final class Lease extends AtomicInteger {
 
-		final Permit permit;
+		private static final long serialVersionUID = 1L;
+
+		private static final int OFFERED = 0;
+
+		private static final int USED = 1;
+
+		private static final int ENDED = 2;
+
+		final transient Permit permit;
 
 		final long start = System.nanoTime();
 
 		Lease(Permit permit) {
 			this.permit = permit;
+		}
+
+		/**
+		 * The subscription starts the call with this lease.
+		 * @return {@code false} if the lease was dropped meanwhile
+		 */
+		boolean use() {
+			return compareAndSet(OFFERED, USED);
+		}
+
+		/**
+		 * Give the permit back if no call uses it.
+		 */
+		void drop() {
+			if (compareAndSet(OFFERED, ENDED)) {
+				this.permit.release();
+			}
+		}
+
+		/**
+		 * The call that used the lease ended: give its permit back, once.
+		 * @param failure what the call failed with, {@code null} if it succeeded or was
+		 * cancelled
+		 * @param recording whether to record the outcome
+		 * @return the release, run on subscribe
+		 */
+		Mono<Void> end(@Nullable Throwable failure, boolean recording) {
+			return Mono.fromRunnable(() -> {
+				if (!compareAndSet(USED, ENDED)) {
+					return;
+				}
+				if (recording) {
+					this.permit.release(failure, System.nanoTime() - this.start);
+				}
+				else {
+					this.permit.release();
+				}
+			});
 		}
 
 	}

@@ -67,8 +67,8 @@ final class StageAdmissionInvoker implements Invoker {
 		if (permit == Permit.NONE && !this.recording) {
 			return stage;
 		}
-		if (!this.recording && Stages.isDoneNormally(stage)) {
-			permit.release();
+		if (Stages.isDoneNormally(stage)) {
+			release(permit, null, start);
 		}
 		else {
 			stage.whenComplete((value, failure) -> release(permit, failure, start));

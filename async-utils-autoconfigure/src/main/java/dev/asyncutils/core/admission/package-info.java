@@ -1,8 +1,9 @@
 /**
  * The admission engine: the one answer to "may this call start now, later, or never?"
- * that {@code @Throttle} and {@code @Bounded} (local or in a remote store), and later a
- * circuit breaker and keyed limits, give through {@link Admission}; one invoker per
- * return kind runs every such guard ({@link AdmissionInvokers}).
+ * that {@code @Throttle} and {@code @Bounded} (local or in a remote store, keyed or not)
+ * and {@code @CircuitBreaker} give through {@link Admission}; one invoker per return kind
+ * runs every such guard ({@link AdmissionInvokers}). A guard that learns from outcomes
+ * (the breaker) gets each call's outcome and duration when its permit is released.
  *
  * <pre>
  * caller ─► invoker (plain | stage | Mono | Flux)
