@@ -4,6 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -57,6 +62,49 @@ class RemoteSlotsShareTests {
 	void aProcessThatNeverReachedTheStoreTakesOneSlot() {
 		this.remote.share = FallbackShare.UNKNOWN;
 		assertThat(takeAll()).hasSize(1);
+	}
+
+	@Test
+	void sharesChangingUnderConcurrentCallersLeakNoSlotAndNeverExceedTheLimit() throws Exception {
+		FallbackShare[] shares = { FallbackShare.ALONE, new FallbackShare(2, 0), new FallbackShare(3, 2),
+				new FallbackShare(6, 5), FallbackShare.UNKNOWN };
+		AtomicInteger held = new AtomicInteger();
+		AtomicInteger mostHeld = new AtomicInteger();
+		AtomicInteger taken = new AtomicInteger();
+		long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+		ExecutorService pool = Executors.newFixedThreadPool(5);
+		List<Future<?>> workers = new ArrayList<>();
+		for (int t = 0; t < 4; t++) {
+			workers.add(pool.submit(() -> {
+				while (System.nanoTime() < end) {
+					Slot slot = this.limiter.tryAcquire();
+					if (slot != null) {
+						taken.incrementAndGet();
+						mostHeld.accumulateAndGet(held.incrementAndGet(), Math::max);
+						Thread.yield();
+						held.decrementAndGet();
+						slot.close();
+					}
+				}
+				return null;
+			}));
+		}
+		workers.add(pool.submit(() -> {
+			for (int i = 0; System.nanoTime() < end; i++) {
+				this.remote.share = shares[i % shares.length];
+				Thread.sleep(1);
+			}
+			return null;
+		}));
+		for (Future<?> worker : workers) {
+			worker.get(10, TimeUnit.SECONDS);
+		}
+		pool.shutdown();
+		assertThat(taken.get()).isPositive();
+		assertThat(mostHeld.get()).isLessThanOrEqualTo(5);
+		// every slot came back: the share's slots are all free
+		this.remote.share = new FallbackShare(2, 0);
+		assertThat(takeAll()).hasSize(3);
 	}
 
 	private List<Slot> takeAll() {

@@ -140,7 +140,7 @@ final class Health {
 		return switch (onFailure) {
 			case FAIL_CLOSED -> "rejecting calls (on-failure: fail-closed)";
 			case FAIL_OPEN -> "letting calls through unlimited (on-failure: fail-open)";
-			case LOCAL -> "limiting this JVM alone with the same settings (on-failure: local)";
+			case LOCAL -> "limiting this JVM to its share of the limit (on-failure: local)";
 		};
 	}
 

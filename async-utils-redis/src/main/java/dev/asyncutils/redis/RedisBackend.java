@@ -180,7 +180,8 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, SmartLifec
 	/**
 	 * Send a command for one instance, within a timeout, keeping its health.
 	 * @param <T> the answer type
-	 * @param health the instance's health
+	 * @param health the instance's health; {@code null} for a command whose outcome says
+	 * nothing to the calls (the renewal of a member entry), sent whatever the health
 	 * @param timeoutNanos the longest the answer may take
 	 * @param command sends the command
 	 * @param late receives an answer that came after the timeout (to undo its effect)
@@ -189,20 +190,22 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, SmartLifec
 	 * leases), which no later call would repeat
 	 * @return the answer, or exceptionally {@link BackendUnavailableException}
 	 */
-	<T> CompletableFuture<T> call(Health health, long timeoutNanos,
+	<T> CompletableFuture<T> call(@Nullable Health health, long timeoutNanos,
 			Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command, @Nullable Consumer<T> late,
 			boolean evenIfUnhealthy) {
 		if (!evenIfUnhealthy && this.closed) {
 			return CompletableFuture.failedFuture(new BackendStoppedException("the redis backend is stopped"));
 		}
-		if (!evenIfUnhealthy && !health.shouldAsk()) {
+		if (!evenIfUnhealthy && health != null && !health.shouldAsk()) {
 			return CompletableFuture.failedFuture(new BackendUnavailableException(health.unhealthyFor()));
 		}
 		long sentAt = System.nanoTime();
 		RedisClusterAsyncCommands<String, String> commands = this.commands;
 		if (commands == null) {
 			BackendUnavailableException ex = new BackendUnavailableException("not connected to redis");
-			health.failed(ex, sentAt);
+			if (health != null) {
+				health.failed(ex, sentAt);
+			}
 			return CompletableFuture.failedFuture(ex);
 		}
 		CompletableFuture<T> result = new CompletableFuture<>();
@@ -211,7 +214,7 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, SmartLifec
 			timer = this.executor.schedule(() -> {
 				BackendUnavailableException ex = new BackendUnavailableException(
 						"no answer from redis within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
-				if (result.completeExceptionally(ex)) {
+				if (result.completeExceptionally(ex) && health != null) {
 					health.failed(ex, sentAt);
 				}
 			}, timeoutNanos, TimeUnit.NANOSECONDS);
@@ -233,15 +236,19 @@ public class RedisBackend implements ThrottleBackend, BoundedBackend, SmartLifec
 			timer.cancel(false);
 			if (failure != null) {
 				BackendUnavailableException ex = new BackendUnavailableException("redis failed: " + failure, failure);
-				if (result.completeExceptionally(ex)) {
+				if (result.completeExceptionally(ex) && health != null) {
 					health.failed(ex, sentAt);
 				}
 			}
 			else if (result.complete(value)) {
-				health.succeeded();
+				if (health != null) {
+					health.succeeded();
+				}
 			}
 			else {
-				health.succeeded();
+				if (health != null) {
+					health.succeeded();
+				}
 				if (late != null) {
 					late.accept(value);
 				}

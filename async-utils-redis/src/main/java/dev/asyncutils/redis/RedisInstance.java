@@ -78,13 +78,13 @@ abstract class RedisInstance implements RemoteInstance {
 	}
 
 	/**
-	 * Renew this process's member entry and learn the count and rank. Sent even while the
-	 * instance is unhealthy (it is a probe too); the last share learned is kept when no
-	 * answer comes.
+	 * Renew this process's member entry and learn the count and rank. Sent whatever the
+	 * instance's health, and leaves it alone (the calls decide it); the last share
+	 * learned is kept when no answer comes.
 	 */
 	void renewMember() {
 		this.backend
-			.<List<Object>>call(this.health, this.timeoutNanos,
+			.<List<Object>>call(null, this.timeoutNanos,
 					(commands) -> RedisBackend.MEMBERS.run(commands, ScriptOutputType.MULTI, this.members,
 							this.backend.memberId(), MEMBER_TTL),
 					null, true)
@@ -103,7 +103,7 @@ abstract class RedisInstance implements RemoteInstance {
 	 * @return completes when Redis answered, or failed
 	 */
 	CompletableFuture<?> leave() {
-		return this.backend.<Long>call(this.health, this.timeoutNanos,
+		return this.backend.<Long>call(null, this.timeoutNanos,
 				(commands) -> commands.zrem(this.members[0], this.backend.memberId()), null, true);
 	}
 
