@@ -83,7 +83,28 @@ class CircuitEdgeTests {
 		});
 	}
 
+	@Test
+	void aStageTrialThatSucceededClosedTheBreakerBeforeItsCallerSeesTheValue() {
+		this.runner.run((context) -> {
+			Edge edge = context.getBean(Edge.class);
+			Circuit circuit = context.getBean(CircuitBreakerRegistry.class).get("stage-trial");
+			assertThat(edge.stageTrial(CompletableFuture.failedFuture(new IOException("down"))))
+				.isCompletedExceptionally();
+			assertThat(circuit.state()).isEqualTo(CircuitState.OPEN);
+			now.addAndGet(Duration.ofSeconds(10).toNanos());
+			CompletableFuture<String> trial = new CompletableFuture<>();
+			CompletableFuture<String> seen = edge.stageTrial(trial).thenApply((value) -> value + " " + circuit.state());
+			trial.complete("ok");
+			assertThat(seen).isCompletedWithValue("ok CLOSED");
+		});
+	}
+
 	static class Edge {
+
+		@CircuitBreaker(name = "stage-trial", minimumCalls = 1, windowCalls = 1, waitInOpen = "10s", halfOpenCalls = 1)
+		public CompletableFuture<String> stageTrial(CompletableFuture<String> result) {
+			return result;
+		}
 
 		@CircuitBreaker(name = "listened", minimumCalls = 1, windowCalls = 1, waitInOpen = "10s", halfOpenCalls = 1)
 		public String listened(boolean fail) throws IOException {

@@ -82,9 +82,10 @@ class CircuitHalfOpenStormTests {
 						}
 					}, executor));
 				}
+				CompletableFuture<?> started = CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new));
 				// ends trials in flight at random moments, on another thread
 				CompletableFuture<?> ending = CompletableFuture.runAsync(() -> {
-					while (System.nanoTime() < end || !enders.isEmpty()) {
+					while (!started.isDone() || !enders.isEmpty()) {
 						Runnable ender = enders.poll();
 						if (ender != null) {
 							ender.run();
@@ -94,7 +95,7 @@ class CircuitHalfOpenStormTests {
 						}
 					}
 				}, executor);
-				CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+				started.get(20, TimeUnit.SECONDS);
 				ending.get(20, TimeUnit.SECONDS);
 			}
 			finally {
