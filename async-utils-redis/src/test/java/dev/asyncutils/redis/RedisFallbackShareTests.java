@@ -89,8 +89,9 @@ class RedisFallbackShareTests extends RedisTestSupport {
 		List<Node> nodes = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
 			Probe probe = new Probe();
-			ConfigurableApplicationContext context = start(probe, new Class<?>[] { Guarded.class },
-					properties.toArray(String[]::new));
+			Class<?>[] beans = (more.length == 0) ? new Class<?>[] { Guarded.class }
+					: new Class<?>[] { Guarded.class, KeyedGuarded.class };
+			ConfigurableApplicationContext context = start(probe, beans, properties.toArray(String[]::new));
 			nodes.add(new Node(context, probe));
 		}
 		return nodes;
@@ -232,12 +233,13 @@ class RedisFallbackShareTests extends RedisTestSupport {
 		 */
 		Outage outage(@Nullable String key) {
 			Guarded bean = bean();
+			KeyedGuarded keyed = (key != null) ? this.context.getBean(KeyedGuarded.class) : null;
 			Probe slots = (key != null) ? new Probe() : this.probe;
 			int permits = 0;
 			for (int i = 0; i < 3 * BURST; i++) {
 				try {
-					if (key != null) {
-						bean.throttled(key);
+					if (keyed != null && key != null) {
+						keyed.throttled(key);
 					}
 					else {
 						bean.throttled();
@@ -251,7 +253,8 @@ class RedisFallbackShareTests extends RedisTestSupport {
 			CompletableFuture<Void> release = new CompletableFuture<>();
 			List<CompletableFuture<Void>> holders = new ArrayList<>();
 			for (int i = 0; i < 3 * SLOTS; i++) {
-				holders.add((key != null) ? bean.hold(key, slots, release) : bean.hold(slots, release));
+				holders
+					.add((keyed != null && key != null) ? keyed.hold(key, slots, release) : bean.hold(slots, release));
 			}
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 			int rejected = 0;
@@ -284,18 +287,22 @@ class RedisFallbackShareTests extends RedisTestSupport {
 		public void throttled() {
 		}
 
+		@Bounded(name = "b")
+		public CompletableFuture<Void> hold(Probe probe, CompletableFuture<Void> release) {
+			probe.enter();
+			return release.whenComplete((value, failure) -> probe.leave());
+		}
+
+	}
+
+	static class KeyedGuarded {
+
 		@Throttle(name = "kt", key = "#key")
 		public void throttled(String key) {
 		}
 
 		@Bounded(name = "kb", key = "#key")
 		public CompletableFuture<Void> hold(String key, Probe probe, CompletableFuture<Void> release) {
-			probe.enter();
-			return release.whenComplete((value, failure) -> probe.leave());
-		}
-
-		@Bounded(name = "b")
-		public CompletableFuture<Void> hold(Probe probe, CompletableFuture<Void> release) {
 			probe.enter();
 			return release.whenComplete((value, failure) -> probe.leave());
 		}
