@@ -243,8 +243,14 @@ public class AsyncUtilsEndpoint {
 		effective.put("maxConcurrent", settings.maxConcurrent());
 		effective.put("maxWait", format(settings.maxWait()));
 		effective.put("maxQueued", settings.maxQueued());
+		if (limiter.isKeyed()) {
+			effective.put("maxKeys", settings.maxKeys());
+		}
 		described.put("settings", effective);
 		describeBackend(described, settings.backend(), limiter.remote());
+		if (limiter.isKeyed()) {
+			described.put("keys", limiter.keysHeld());
+		}
 		described.put("limit", limiter.limit());
 		described.put("active", limiter.active());
 		described.put("waiting", limiter.waiting());

@@ -48,18 +48,11 @@ public class BoundedFeature implements PolicyFeature<Bounded> {
 
 	@Override
 	public Invoker decorate(MethodContext method, Bounded annotation, Invoker next) {
-		if (!annotation.key().isEmpty()) {
-			// a limit per key is not built yet: refuse rather than ignore it (one limit
-			// for
-			// every key would be far stricter than asked)
-			throw method.invalid("@Bounded(key)", annotation.key(),
-					"is not supported yet: a limit per key is coming; remove the key for one limit shared by all calls");
-		}
 		String name = method.instanceName(annotation.name());
 		BoundedSettings settings = this.registry.resolve(method.settings(kind(), "Bounded", name), annotation);
 		BoundedLimiter limiter = this.registry.obtain(settings,
 				method.description() + " of bean '" + method.beanName() + "'");
-		return AdmissionInvokers.create(method, limiter.admission(), next);
+		return AdmissionInvokers.create(method, CallBounded.of(method, annotation, limiter), next);
 	}
 
 }

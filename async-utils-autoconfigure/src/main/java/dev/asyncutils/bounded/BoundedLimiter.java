@@ -1,11 +1,16 @@
 package dev.asyncutils.bounded;
 
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.BoundedRejectedException;
 import dev.asyncutils.backend.RemoteInstance;
+import dev.asyncutils.core.KeySpace;
+import dev.asyncutils.core.KeyedInstances;
 import dev.asyncutils.core.admission.Admission;
 import dev.asyncutils.core.admission.AdmissionInstance;
 import dev.asyncutils.core.admission.Permit;
@@ -31,8 +36,15 @@ import dev.asyncutils.core.admission.Permit;
  * ({@code active} as of the last answer from Redis), and {@link #waiting()} counts the
  * waiters of this JVM. A slot taken from the local fallback while Redis is unavailable
  * goes back to that fallback, never to Redis.
+ *
+ * <p>
+ * An instance whose calls name a key ({@code @Bounded(key = ...)}) has one limit per key
+ * besides this one (the limit of a {@code null} key): {@link #forKey(Object)} hands it
+ * out. The limits of the keys share this one's settings and counters, each with its own
+ * slots and line of waiters; a key's limit is forgotten about a second after nobody holds
+ * or waits for one of its slots.
  */
-public final class BoundedLimiter extends AdmissionInstance {
+public final class BoundedLimiter extends AdmissionInstance implements KeyedInstances.Retirable {
 
 	/** Why a call is rejected when no slot is free and it may not wait. */
 	static final String NO_WAIT = "no free slot and max-wait is 0";
@@ -49,7 +61,19 @@ public final class BoundedLimiter extends AdmissionInstance {
 
 	private final @Nullable RemoteInstance remote;
 
+	/** The slots in this JVM: the instance's, or the local fallback of a remote one. */
+	private final LocalSlots local;
+
 	private final SlotAdmission admission;
+
+	/** The instance's unkeyed limit, for the limit of a key; {@code null} for itself. */
+	private final @Nullable BoundedLimiter parent;
+
+	/** The key of this limit, {@code null} for the instance's unkeyed limit. */
+	private final @Nullable Object key;
+
+	/** The limits of the keys: the unkeyed limit's; the limit of a key has none. */
+	private final @Nullable KeySpace<BoundedLimiter> keys;
 
 	/**
 	 * Create a limiter with every slot free.
@@ -65,11 +89,162 @@ public final class BoundedLimiter extends AdmissionInstance {
 	 * @param remote the slots in a remote store, {@code null} for a local instance
 	 */
 	public BoundedLimiter(BoundedSettings settings, @Nullable RemoteBounded remote) {
+		this(settings, remote, System::nanoTime);
+	}
+
+	/**
+	 * Create a limiter whose keys' limits are forgotten on the given clock.
+	 */
+	BoundedLimiter(BoundedSettings settings, @Nullable RemoteBounded remote, LongSupplier clock) {
 		this.settings = settings;
 		this.maxWaitNanos = (settings.maxWait() != null) ? settings.maxWait().toNanos() : Long.MAX_VALUE;
 		this.remote = remote;
-		LocalSlots local = new LocalSlots(this);
-		this.admission = (remote != null) ? new RemoteSlots(this, remote, local) : local;
+		this.parent = null;
+		this.key = null;
+		this.keys = new KeySpace<>(settings.maxKeys(), (key) -> new BoundedLimiter(this, key), clock);
+		this.local = new LocalSlots(this, null);
+		this.admission = (remote != null) ? new RemoteSlots(this, remote, this.local) : this.local;
+	}
+
+	/**
+	 * Create the limit of one key, every slot free.
+	 */
+	private BoundedLimiter(BoundedLimiter parent, Object key) {
+		super(parent.counters());
+		this.settings = parent.settings;
+		this.maxWaitNanos = parent.maxWaitNanos;
+		this.remote = parent.remote;
+		this.parent = parent;
+		this.key = key;
+		this.keys = null;
+		this.local = new LocalSlots(this, parent.local);
+		// on a remote instance, these local slots are the key's fallback; its calls ask
+		// the key's remote slots
+		this.admission = (parent.admission instanceof RemoteSlots shared) ? shared.forKey(this, this.local, key)
+				: this.local;
+	}
+
+	/**
+	 * Return the limit of a key: its own slots and line with this instance's settings,
+	 * created on first use and forgotten about a second after nobody holds or waits for
+	 * one of its slots. A {@code null} key answers this (the unkeyed) limit.
+	 * @param key the key value
+	 * @return the key's limit
+	 * @throws BoundedRejectedException if the key is new and {@code max-keys} keys are
+	 * held already
+	 */
+	public BoundedLimiter forKey(@Nullable Object key) {
+		if (key == null) {
+			return (this.parent != null) ? this.parent : this;
+		}
+		BoundedLimiter limiter = keyed(key);
+		if (limiter == null) {
+			throw maxKeysReached();
+		}
+		return limiter;
+	}
+
+	/**
+	 * Return the limit of a key, or {@code null} if the key is new and max-keys keys are
+	 * held.
+	 * @param key the key value
+	 * @return the key's limit or {@code null}
+	 */
+	@Nullable BoundedLimiter keyed(Object key) {
+		return keySpace().get(key);
+	}
+
+	private KeySpace<BoundedLimiter> keySpace() {
+		BoundedLimiter owner = (this.parent != null) ? this.parent : this;
+		return Objects.requireNonNull(owner.keys);
+	}
+
+	/**
+	 * Use a scheduler to forget the limits of idle keys even while no call arrives.
+	 * @param timer the scheduler
+	 */
+	void keyTimer(ScheduledExecutorService timer) {
+		keySpace().timer(timer);
+	}
+
+	/**
+	 * Mark this instance as keyed: a method evaluates a key for each call.
+	 */
+	void markKeyed() {
+		keySpace().markKeyed();
+	}
+
+	/**
+	 * Return whether this instance is keyed: a method names a key, or a caller asked for
+	 * a key's limit.
+	 * @return {@code true} for a keyed instance
+	 */
+	public boolean isKeyed() {
+		return keySpace().isKeyed();
+	}
+
+	/**
+	 * Return how many keys' limits are held now.
+	 * @return the keys held, 0 for an instance that no call with a key used yet
+	 */
+	public int keysHeld() {
+		return keySpace().size();
+	}
+
+	/**
+	 * Return the limit that now stands for this one's key: a key's limit that was
+	 * forgotten is replaced by a fresh one.
+	 * @return the current limit of the key
+	 * @throws BoundedRejectedException if max-keys keys are held
+	 */
+	BoundedLimiter successor() {
+		BoundedLimiter parent = this.parent;
+		Object key = this.key;
+		if (parent == null || key == null) {
+			throw new IllegalStateException("The unkeyed limit is never retired");
+		}
+		return parent.forKey(key);
+	}
+
+	/**
+	 * Create the exception for a call with a new key while max-keys keys are held, and
+	 * count it.
+	 * @return the exception
+	 */
+	BoundedRejectedException maxKeysReached() {
+		return rejected("max-keys (" + this.settings.maxKeys()
+				+ ") keys hold a limit; a call with a new key is rejected until one of them is idle again");
+	}
+
+	@Override
+	public long nanosUntilIdle() {
+		// busy with no known end, or idle: retire() tells
+		return 0;
+	}
+
+	@Override
+	public boolean retire() {
+		return this.local.retire();
+	}
+
+	/**
+	 * Return the slots of this limit in this JVM.
+	 * @return the local slots (the fallback of a remote instance)
+	 */
+	LocalSlots localSlots() {
+		return this.local;
+	}
+
+	/**
+	 * End every call waiting for a slot of this instance or of one of its keys, and
+	 * refuse new waits: the application is shutting down. Idempotent.
+	 */
+	void shutDown() {
+		this.admission.shutDown();
+		KeySpace<BoundedLimiter> keys = this.keys;
+		if (keys != null) {
+			keys.forEach((limiter) -> limiter.admission.shutDown());
+		}
 	}
 
 	/**

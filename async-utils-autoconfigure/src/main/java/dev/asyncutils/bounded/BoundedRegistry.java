@@ -78,7 +78,7 @@ public class BoundedRegistry extends InstanceRegistry<Bounded, BoundedSettings, 
 	 * application is shutting down. Idempotent.
 	 */
 	public void shutDown() {
-		all().values().forEach((limiter) -> limiter.admission().shutDown());
+		all().values().forEach(BoundedLimiter::shutDown);
 	}
 
 	@Override

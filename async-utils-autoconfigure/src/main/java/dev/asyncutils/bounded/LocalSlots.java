@@ -39,6 +39,15 @@ import dev.asyncutils.core.admission.WaitingCalls;
  * Invariants: {@code available <= limit}; a slot is handed to at most one waiter; a
  * waiter ends either granted or cancelled, never both; a granted waiter is itself the
  * permit of its slot, released once.
+ *
+ * <p>
+ * The slots of one key of a keyed instance are retired once idle ({@link #retire()}):
+ * under the lock, with nobody waiting or announced, {@code available} goes from
+ * {@code limit} (every slot free) to {@link #RETIRED} in one compare-and-set. A taker's
+ * compare-and-set and the retirement's exclude each other, so either the taker holds a
+ * slot (and the retirement fails) or the limit is retired (and the taker finds no slot
+ * and goes to the key's current limit). A release can only follow a take, so none reaches
+ * a retired limit; one that did would be refused loudly.
  */
 final class LocalSlots implements SlotAdmission {
 
@@ -47,6 +56,11 @@ final class LocalSlots implements SlotAdmission {
 	private static final int QUEUED = 1;
 
 	private static final int FULL = 2;
+
+	private static final int RETIRED_NOW = 3;
+
+	/** The value of {@code available} once retired: no slot is ever free again. */
+	private static final int RETIRED = Integer.MIN_VALUE / 2;
 
 	final BoundedLimiter limiter;
 
@@ -72,14 +86,20 @@ final class LocalSlots implements SlotAdmission {
 
 	private volatile boolean shutDown;
 
+	private volatile boolean retired;
+
+	/** The instance's slots, for the slots of one key: their shutdown ends these too. */
+	private final @Nullable LocalSlots instance;
+
 	/** The permit of a slot taken without waiting: one for all of them. */
 	private final Permit slot = this::releaseOne;
 
 	private final CompletableFuture<Permit> slotNow = CompletableFuture.completedFuture(this.slot);
 
-	LocalSlots(BoundedLimiter limiter) {
+	LocalSlots(BoundedLimiter limiter, @Nullable LocalSlots instance) {
 		BoundedSettings settings = limiter.settings();
 		this.limiter = limiter;
+		this.instance = instance;
 		this.limit = settings.maxConcurrent();
 		this.maxWaitNanos = limiter.maxWaitNanos();
 		this.maxQueued = (settings.maxQueued() != null) ? settings.maxQueued() : Integer.MAX_VALUE;
@@ -97,7 +117,11 @@ final class LocalSlots implements SlotAdmission {
 
 	@Override
 	public @Nullable Permit tryAcquire() {
-		return tryAdmit();
+		Permit free = tryAdmit();
+		if (free == null && this.retired) {
+			return successor().tryAcquire();
+		}
+		return free;
 	}
 
 	@Override
@@ -106,10 +130,13 @@ final class LocalSlots implements SlotAdmission {
 		if (free != null) {
 			return free;
 		}
+		if (this.retired) {
+			return successor().admit();
+		}
 		if (this.maxWaitNanos == 0) {
 			throw this.limiter.rejected(BoundedLimiter.NO_WAIT);
 		}
-		if (this.shutDown) {
+		if (isShutDown()) {
 			throw WaitingCalls.shuttingDown();
 		}
 		ThreadWaiter waiter = new ThreadWaiter(this, Thread.currentThread());
@@ -120,7 +147,10 @@ final class LocalSlots implements SlotAdmission {
 		if (outcome == FULL) {
 			throw this.limiter.rejected(BoundedLimiter.QUEUE_FULL);
 		}
-		if (this.shutDown) {
+		if (outcome == RETIRED_NOW) {
+			return successor().admit();
+		}
+		if (isShutDown()) {
 			// joined while the line was being ended
 			abandon(waiter);
 		}
@@ -159,10 +189,13 @@ final class LocalSlots implements SlotAdmission {
 
 	@Override
 	public CompletableFuture<Permit> admitLater(ScheduledExecutorService scheduler) {
+		if (this.retired) {
+			return laterFromSuccessor(scheduler);
+		}
 		if (this.maxWaitNanos == 0) {
 			return CompletableFuture.failedFuture(this.limiter.rejected(BoundedLimiter.NO_WAIT));
 		}
-		if (this.shutDown) {
+		if (isShutDown()) {
 			return CompletableFuture.failedFuture(WaitingCalls.shuttingDown());
 		}
 		FutureWaiter waiter = new FutureWaiter(this);
@@ -173,8 +206,11 @@ final class LocalSlots implements SlotAdmission {
 		if (outcome == FULL) {
 			return CompletableFuture.failedFuture(this.limiter.rejected(BoundedLimiter.QUEUE_FULL));
 		}
+		if (outcome == RETIRED_NOW) {
+			return laterFromSuccessor(scheduler);
+		}
 		waiter.watch(this.maxWaitNanos, scheduler);
-		if (this.shutDown && abandon(waiter)) {
+		if (isShutDown() && abandon(waiter)) {
 			// joined while the line was being ended
 			waiter.shutDown();
 		}
@@ -207,11 +243,64 @@ final class LocalSlots implements SlotAdmission {
 
 	@Override
 	public int active() {
-		return this.limit - this.available.get();
+		int available = this.available.get();
+		return (available == RETIRED) ? 0 : this.limit - available;
 	}
 
 	int available() {
-		return this.available.get();
+		int available = this.available.get();
+		return (available == RETIRED) ? this.limit : available;
+	}
+
+	private boolean isShutDown() {
+		LocalSlots instance = this.instance;
+		return this.shutDown || (instance != null && instance.shutDown);
+	}
+
+	/**
+	 * Retire the slots of a key if they are idle: every slot free, nobody waiting or
+	 * about to wait. From then on no slot is ever taken from them; their callers go to
+	 * the key's current slots.
+	 * @return {@code true} if retired (now or before), {@code false} if in use
+	 */
+	boolean retire() {
+		if (this.retired) {
+			return true;
+		}
+		this.lock.lock();
+		try {
+			if (this.waiting.get() != 0 || this.head != null || !this.available.compareAndSet(this.limit, RETIRED)) {
+				return false;
+			}
+			this.retired = true;
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	boolean isRetired() {
+		return this.retired;
+	}
+
+	/**
+	 * Return the admission that stands for these retired slots now: the current slots of
+	 * the key.
+	 * @throws dev.asyncutils.BoundedRejectedException if the key is new again and
+	 * max-keys keys are held
+	 */
+	private SlotAdmission successor() {
+		return (SlotAdmission) this.limiter.successor().admission();
+	}
+
+	private CompletableFuture<Permit> laterFromSuccessor(ScheduledExecutorService scheduler) {
+		try {
+			return successor().admitLater(scheduler);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 	}
 
 	@Override
@@ -228,6 +317,10 @@ final class LocalSlots implements SlotAdmission {
 	void resize(int limit) {
 		this.lock.lock();
 		try {
+			if (this.retired) {
+				// its callers go to the key's current slots, which are sized anew
+				return;
+			}
 			int change = limit - this.limit;
 			// in the order that keeps a concurrent release below the limit it checks
 			if (change < 0) {
@@ -252,10 +345,13 @@ final class LocalSlots implements SlotAdmission {
 	 */
 	void releaseOne() {
 		int now = this.available.incrementAndGet();
-		if (now > this.limit) {
+		// judged by the value the increment met, never by the flag: a slot released just
+		// before the retirement is a release like any other
+		boolean retired = now < RETIRED / 2;
+		if (now > this.limit || retired) {
 			this.available.decrementAndGet();
-			throw new IllegalStateException(
-					"Bounded '" + this.limiter.settings().name() + "' released more slots than taken");
+			throw new IllegalStateException("Bounded '" + this.limiter.settings().name() + "' released more slots than "
+					+ (retired ? "taken: the limit of its key was retired" : "taken"));
 		}
 		if (this.waiting.get() != 0) {
 			grantWaiters();
@@ -270,6 +366,10 @@ final class LocalSlots implements SlotAdmission {
 		this.waiting.incrementAndGet();
 		this.lock.lock();
 		try {
+			if (this.retired) {
+				this.waiting.decrementAndGet();
+				return RETIRED_NOW;
+			}
 			if (this.head == null && takeFreeSlot()) {
 				this.waiting.decrementAndGet();
 				this.limiter.counters().permitted(0);

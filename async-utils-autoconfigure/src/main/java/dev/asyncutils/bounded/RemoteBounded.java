@@ -13,6 +13,10 @@ import dev.asyncutils.backend.RemoteInstance;
  * and comes back by itself once its lease runs out (the holder's process died). Waiting,
  * counting and the failure modes are done by the caller; implementations never block the
  * calling thread and always complete within the command timeout they are given.
+ *
+ * <p>
+ * A keyed instance has one set of slots per key value besides its own (the slots of a
+ * {@code null} key): {@link #forKey(String)}.
  */
 public interface RemoteBounded extends RemoteInstance {
 
@@ -38,5 +42,15 @@ public interface RemoteBounded extends RemoteInstance {
 	 * @return the slots held last seen
 	 */
 	int active();
+
+	/**
+	 * Return the remote slots of one key of this instance: their own state in the store
+	 * (gone from the store once no lease is held), this instance's limit, lease time and
+	 * health; slots taken through it are renewed like the instance's own. Called once per
+	 * key while this JVM holds the key, never per call.
+	 * @param key the key value, as a string
+	 * @return the key's slots
+	 */
+	RemoteBounded forKey(String key);
 
 }

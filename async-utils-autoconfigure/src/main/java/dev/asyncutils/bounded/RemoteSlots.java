@@ -1,6 +1,5 @@
 package dev.asyncutils.bounded;
 
-import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -33,6 +32,11 @@ import dev.asyncutils.core.admission.WaitingCalls;
  * <p>
  * Unlike the local limiter, waiters are not served first come first served across JVMs,
  * and {@code max-queued} counts the waiters of this JVM only.
+ *
+ * <p>
+ * Each key of a keyed instance has its own
+ * ({@link #forKey(BoundedLimiter, LocalSlots, Object)}): the key's slots in the store,
+ * and the key's local slots as fallback.
  */
 final class RemoteSlots implements SlotAdmission {
 
@@ -62,6 +66,16 @@ final class RemoteSlots implements SlotAdmission {
 	private final WaitingCalls waitingCalls = new WaitingCalls();
 
 	RemoteSlots(BoundedLimiter limiter, RemoteBounded remote, LocalSlots local) {
+		this(limiter, remote, local, null);
+	}
+
+	/**
+	 * Create the admission of an instance, or of one key of an instance.
+	 * @param instance the instance's admission, for one key's: a key created after the
+	 * shutdown began refuses to wait too
+	 */
+	private RemoteSlots(BoundedLimiter limiter, RemoteBounded remote, LocalSlots local,
+			@Nullable RemoteSlots instance) {
 		BoundedSettings settings = limiter.settings();
 		BackendSettings backend = settings.backend();
 		this.limiter = limiter;
@@ -71,6 +85,21 @@ final class RemoteSlots implements SlotAdmission {
 		this.maxWaitNanos = (settings.maxWait() != null) ? settings.maxWait().toNanos() : Long.MAX_VALUE;
 		this.maxQueued = (settings.maxQueued() != null) ? settings.maxQueued() : Integer.MAX_VALUE;
 		this.timeoutNanos = backend.timeoutNanos(settings.maxWait());
+		if (instance != null && instance.waitingCalls.isShutDown()) {
+			this.waitingCalls.shutDown();
+		}
+	}
+
+	/**
+	 * Return the admission of one key's limit: the key's slots in the store, and the
+	 * key's local slots for the {@code local} failure mode.
+	 * @param keyLimiter the key's limiter
+	 * @param keyLocal the key's local slots
+	 * @param key the key value
+	 * @return the admission
+	 */
+	RemoteSlots forKey(BoundedLimiter keyLimiter, LocalSlots keyLocal, Object key) {
+		return new RemoteSlots(keyLimiter, this.remote.forKey(String.valueOf(key)), keyLocal, this);
 	}
 
 	@Override
@@ -193,7 +222,7 @@ final class RemoteSlots implements SlotAdmission {
 				unavailable(attempt, Failures.unwrap(failure));
 			}
 			else if (holder != null) {
-				grant(attempt, new Lease(this, holder, Lease.REMOTE), true);
+				grant(attempt, new Lease(this, holder, null), true);
 			}
 			else {
 				full(attempt, BoundedLimiter.WAITED_TOO_LONG);
@@ -211,14 +240,26 @@ final class RemoteSlots implements SlotAdmission {
 			return;
 		}
 		switch (this.onFailure) {
-			case FAIL_OPEN -> grant(attempt, new Lease(this, null, Lease.OPEN), true);
+			case FAIL_OPEN -> grant(attempt, new Lease(this, null, null), true);
 			case FAIL_CLOSED ->
 				reject(attempt, "redis unavailable and on-failure is fail-closed: " + cause.getMessage());
 			default -> {
-				FallbackShare share = followShare();
-				Permit local = this.local.tryAdmit();
+				RemoteSlots current;
+				try {
+					current = currentSlots();
+				}
+				catch (BoundedRejectedException ex) {
+					// the key's local slots were retired, and max-keys keys are held now
+					if (attempt.queued) {
+						this.waiting.decrementAndGet();
+					}
+					attempt.result.completeExceptionally(ex);
+					return;
+				}
+				FallbackShare share = current.followShare();
+				Permit local = current.local.tryAdmit();
 				if (local != null) {
-					grant(attempt, new Lease(this, null, Lease.LOCAL), false);
+					grant(attempt, new Lease(this, null, local), false);
 				}
 				else {
 					full(attempt,
@@ -322,13 +363,21 @@ final class RemoteSlots implements SlotAdmission {
 	}
 
 	void release(Lease lease) {
-		switch (lease.kind) {
-			case Lease.REMOTE -> this.remote.release(Objects.requireNonNull(lease.holder));
-			case Lease.LOCAL -> this.local.releaseOne();
-			default -> {
-				// fail-open: nothing was taken
-			}
+		if (lease.holder != null) {
+			this.remote.release(lease.holder);
 		}
+		else if (lease.local != null) {
+			lease.local.release();
+		}
+		// else fail-open: nothing was taken
+	}
+
+	/**
+	 * Return the admission whose local slots to fall back to: this one, or, once a key's
+	 * local slots were retired (idle here for a while), the key's current one.
+	 */
+	private RemoteSlots currentSlots() {
+		return this.local.isRetired() ? (RemoteSlots) this.limiter.successor().admission() : this;
 	}
 
 	/**
@@ -355,29 +404,24 @@ final class RemoteSlots implements SlotAdmission {
 	}
 
 	/**
-	 * A slot held by one call: in the store, of the local limiter, or none (fail-open).
-	 * Released exactly once, however often {@link #release()} is called.
+	 * A slot held by one call: in the store (a holder id), of the local limiter (the
+	 * local slot's permit), or none (fail-open). Released exactly once, however often
+	 * {@link #release()} is called.
 	 */
 	static final class Lease extends AtomicBoolean implements Permit {
 
 		private static final long serialVersionUID = 1L;
 
-		static final int REMOTE = 0;
-
-		static final int LOCAL = 1;
-
-		static final int OPEN = 2;
-
 		private final transient RemoteSlots slots;
 
 		private final transient @Nullable String holder;
 
-		private final int kind;
+		private final transient @Nullable Permit local;
 
-		Lease(RemoteSlots slots, @Nullable String holder, int kind) {
+		Lease(RemoteSlots slots, @Nullable String holder, @Nullable Permit local) {
 			this.slots = slots;
 			this.holder = holder;
-			this.kind = kind;
+			this.local = local;
 		}
 
 		@Override

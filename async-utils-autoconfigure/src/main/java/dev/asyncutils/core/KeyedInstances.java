@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Function;
 
@@ -193,6 +194,16 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 	 */
 	public int size() {
 		return this.held.get();
+	}
+
+	/**
+	 * Apply an action to every instance held now: those in use or not yet idle, and those
+	 * that expired while still in use.
+	 * @param action the action
+	 */
+	public void forEach(Consumer<? super I> action) {
+		this.cache.asMap().values().forEach(action);
+		this.aside.values().forEach(action);
 	}
 
 	/**

@@ -10,6 +10,7 @@ import dev.asyncutils.core.ArgumentExpression;
 import dev.asyncutils.core.Call;
 import dev.asyncutils.core.MethodContext;
 import dev.asyncutils.core.admission.Admission;
+import dev.asyncutils.core.admission.FailedAdmission;
 import dev.asyncutils.core.admission.Permit;
 
 /**
@@ -40,7 +41,7 @@ final class CallThrottle implements Admission {
 		this.permits = permits;
 		this.fixedPermits = fixedPermits;
 		this.fixed = (key != null || permits != null) ? null
-				: (fixedPermits == 0) ? FREE : ((LocalThrottleAdmission) bucket.admission()).withPermits(fixedPermits);
+				: (fixedPermits == 0) ? FREE : ((ThrottleAdmission) bucket.admission()).withPermits(fixedPermits);
 	}
 
 	/**
@@ -76,12 +77,6 @@ final class CallThrottle implements Admission {
 		else {
 			permits = ArgumentExpression.compile(method, "@Throttle(permits)", annotation.permits());
 		}
-		if ((key != null || permits != null || fixed != 1) && bucket.remote() != null) {
-			throw method.invalid((key != null) ? "@Throttle(key)" : "@Throttle(permits)",
-					(key != null) ? annotation.key() : annotation.permits(),
-					"is not supported yet with backend 'redis' (throttle instance '" + bucket.settings().name()
-							+ "'); use a local instance, or leave it unset");
-		}
 		if (key == null && permits == null && fixed == 1) {
 			return bucket.admission();
 		}
@@ -101,7 +96,7 @@ final class CallThrottle implements Admission {
 		if (this.permits != null) {
 			permits = permits(call);
 			if (permits < 0 || permits > this.bucket.maxPermits()) {
-				return new Failed(new IllegalArgumentException(
+				return new FailedAdmission(new IllegalArgumentException(
 						this.permits + " of " + call.method().getName() + " needs " + permits + " permits; "
 								+ ((permits < 0) ? "it must not be negative"
 										: "more than the burst (" + this.bucket.maxPermits()
@@ -119,11 +114,11 @@ final class CallThrottle implements Admission {
 				bucket = this.bucket.keyed(key);
 				if (bucket == null) {
 					this.bucket.counters().rejected();
-					return new Failed(this.bucket.maxKeysReached());
+					return new FailedAdmission(this.bucket.maxKeysReached());
 				}
 			}
 		}
-		LocalThrottleAdmission admission = (LocalThrottleAdmission) bucket.admission();
+		ThrottleAdmission admission = (ThrottleAdmission) bucket.admission();
 		return (permits == 1) ? admission : admission.withPermits(permits);
 	}
 
@@ -172,25 +167,5 @@ final class CallThrottle implements Admission {
 		}
 
 	};
-
-	/** The admission of a call that fails before it is admitted. */
-	private record Failed(RuntimeException failure) implements Admission {
-
-		@Override
-		public @Nullable Permit tryAdmit() {
-			return null;
-		}
-
-		@Override
-		public Permit admit() {
-			throw this.failure;
-		}
-
-		@Override
-		public CompletableFuture<Permit> admitLater(ScheduledExecutorService scheduler) {
-			return CompletableFuture.failedFuture(this.failure);
-		}
-
-	}
 
 }

@@ -39,7 +39,8 @@ final class LocalThrottleAdmission implements ThrottleAdmission {
 	 * @param permits permits per call, from 1 to the bucket's smallest burst
 	 * @return the admission
 	 */
-	LocalThrottleAdmission withPermits(int permits) {
+	@Override
+	public LocalThrottleAdmission withPermits(int permits) {
 		return (permits == this.permits) ? this : new LocalThrottleAdmission(this.bucket, permits);
 	}
 
@@ -111,7 +112,7 @@ final class LocalThrottleAdmission implements ThrottleAdmission {
 	/**
 	 * Return the bucket that stands for a forgotten key's bucket now.
 	 */
-	private static TokenBucket current(TokenBucket retired) {
+	static TokenBucket current(TokenBucket retired) {
 		TokenBucket successor = retired.successor();
 		if (successor == null) {
 			retired.counters().rejected();

@@ -29,6 +29,13 @@ import dev.asyncutils.core.admission.WaitingCalls;
  * meters and the endpoint read the same counters), and applies the instance's failure
  * mode when the store does not answer: reject, permit, or take a permit from a local
  * bucket of this process's share of the instance's limits ({@link FallbackBucket}).
+ *
+ * <p>
+ * One admission serves the instance's unkeyed bucket; each key's bucket gets its own
+ * ({@link #forKey(TokenBucket, Object)}), with the key's remote bucket, and calls of more
+ * than one permit a copy for that many ({@link #withPermits(int)}). All of them count
+ * into the instance's counters and its count of waiting callers, and fall back to the
+ * instance's one {@link FallbackBucket}: a key to that bucket's bucket of the key.
  */
 final class RemoteThrottleAdmission implements ThrottleAdmission {
 
@@ -44,12 +51,28 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 
 	private final long timeoutNanos;
 
-	private final AtomicInteger waiting = new AtomicInteger();
+	private final int permits;
 
-	/** The local bucket of this process's share, created at the first fallback. */
+	/** The key of this admission's bucket, {@code null} for the instance's own. */
+	private final @Nullable Object key;
+
+	/** The admission of the instance's own bucket: itself, or the one of its keys'. */
+	private final RemoteThrottleAdmission instance;
+
+	private final AtomicInteger waiting;
+
+	/**
+	 * The local bucket of this process's share, created at the first fallback; kept by
+	 * the instance's admission only.
+	 */
 	private volatile @Nullable FallbackBucket fallback;
 
 	RemoteThrottleAdmission(TokenBucket bucket, RemoteThrottle remote) {
+		this(bucket, remote, 1, null, null);
+	}
+
+	private RemoteThrottleAdmission(TokenBucket bucket, RemoteThrottle remote, int permits, @Nullable Object key,
+			@Nullable RemoteThrottleAdmission instance) {
 		ThrottleSettings settings = bucket.settings();
 		BackendSettings backend = settings.backend();
 		this.bucket = bucket;
@@ -58,6 +81,27 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 		this.onFailure = backend.onFailure();
 		this.maxWaitNanos = (settings.maxWait() != null) ? settings.maxWait().toNanos() : Long.MAX_VALUE;
 		this.timeoutNanos = backend.timeoutNanos(settings.maxWait());
+		this.permits = permits;
+		this.key = key;
+		this.instance = (instance != null) ? instance : this;
+		this.waiting = (instance != null) ? instance.waiting : new AtomicInteger();
+	}
+
+	/**
+	 * Return the admission of one key's bucket: the key's remote bucket, and the key's
+	 * local bucket for the {@code local} failure mode.
+	 * @param keyBucket the key's (local) bucket
+	 * @param key the key value
+	 * @return the admission
+	 */
+	RemoteThrottleAdmission forKey(TokenBucket keyBucket, Object key) {
+		return new RemoteThrottleAdmission(keyBucket, this.remote.forKey(String.valueOf(key)), 1, key, this.instance);
+	}
+
+	@Override
+	public RemoteThrottleAdmission withPermits(int permits) {
+		return (permits == this.permits) ? this
+				: new RemoteThrottleAdmission(this.bucket, this.remote, permits, this.key, this.instance);
 	}
 
 	@Override
@@ -125,7 +169,7 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 		long start = System.nanoTime();
 		CompletableFuture<Long> answer;
 		try {
-			answer = this.remote.reserve(maxWaitNanos, this.timeoutNanos);
+			answer = this.remote.reserve(this.permits, maxWaitNanos, this.timeoutNanos);
 		}
 		catch (RuntimeException ex) {
 			answer = CompletableFuture.failedFuture(new BackendUnavailableException(String.valueOf(ex), ex));
@@ -163,14 +207,33 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 			default -> {
 				long elapsed = System.nanoTime() - start;
 				long left = (maxWaitNanos == Long.MAX_VALUE) ? maxWaitNanos : Math.max(0, maxWaitNanos - elapsed);
-				FallbackBucket fallback = fallback();
+				FallbackBucket fallback = this.instance.fallback();
 				TokenBucket local = fallback.bucket();
-				long token = (local != null) ? local.reserve(left) : TokenBucket.REJECTED;
+				if (local != null && this.key != null) {
+					// a key falls back to its own bucket of this process's share
+					local = local.keyed(this.key);
+					if (local == null) {
+						this.bucket.counters().rejected();
+						throw fallback.bucket().maxKeysReached();
+					}
+				}
+				long token = TokenBucket.REJECTED;
+				if (local != null && this.permits <= local.maxPermits()) {
+					token = local.reserve(this.permits, left, false, true);
+					while (token == TokenBucket.RETIRED) {
+						// the key's bucket was forgotten (it was full): take its
+						// successor
+						local = LocalThrottleAdmission.current(local);
+						token = local.reserve(this.permits, left, false, true);
+					}
+				}
+				else {
+					this.bucket.counters().rejected();
+				}
 				if (token == TokenBucket.REJECTED) {
 					String reason = TokenBucket.BEYOND_MAX_WAIT + " (local fallback while redis is unavailable: "
 							+ fallback + ")";
 					if (local == null) {
-						this.bucket.counters().rejected();
 						throw new ThrottleRejectedException(this.name, Duration.ZERO, reason);
 					}
 					throw local.rejected(reason);

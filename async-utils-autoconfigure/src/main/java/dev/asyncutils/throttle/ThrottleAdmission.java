@@ -9,6 +9,13 @@ import dev.asyncutils.core.admission.Admission;
 interface ThrottleAdmission extends Admission {
 
 	/**
+	 * Return the admission of the same bucket for calls of another number of permits.
+	 * @param permits permits per call, from 1 to the bucket's smallest burst
+	 * @return the admission
+	 */
+	ThrottleAdmission withPermits(int permits);
+
+	/**
 	 * Take a permit only if one is free now (asking the remote store if there is one).
 	 * @return {@code true} if a permit was taken
 	 */

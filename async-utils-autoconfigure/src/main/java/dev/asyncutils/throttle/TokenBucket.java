@@ -1,6 +1,7 @@
 package dev.asyncutils.throttle;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -10,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.backend.RemoteInstance;
+import dev.asyncutils.core.KeySpace;
 import dev.asyncutils.core.KeyedInstances;
 import dev.asyncutils.core.admission.Admission;
 import dev.asyncutils.core.admission.AdmissionCounters;
@@ -33,7 +35,10 @@ import dev.asyncutils.core.admission.WaitingCalls;
  * <p>
  * An instance whose calls name a key ({@code @Throttle(key = ...)}) has one bucket per
  * key besides this one (the bucket of a {@code null} key): {@link #forKey(Object)} hands
- * it out. The buckets of the keys share this one's settings, limits and counters.
+ * it out. The buckets of the keys share this one's settings, limits and counters. On a
+ * remote instance, the bucket of a key admits its calls through the key's remote bucket,
+ * and is itself that key's local fallback: this JVM holds a key (within {@code max-keys})
+ * until a second after its last call, or after its fallback bucket is full again.
  *
  * <p>
  * This is also the programmatic twin of {@code @Throttle}: obtain the instance of a name
@@ -82,13 +87,8 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 	/** The key of this bucket, {@code null} for the instance's unkeyed bucket. */
 	private final @Nullable Object key;
 
-	/** The buckets of the keys, created on first use. */
-	private volatile @Nullable KeyedInstances<TokenBucket> keys;
-
-	private volatile @Nullable ScheduledExecutorService keyTimer;
-
-	/** Whether a method names a key for this instance's calls. */
-	private volatile boolean keyedByMethod;
+	/** The buckets of the keys: the unkeyed bucket's; the bucket of a key has none. */
+	private final @Nullable KeySpace<TokenBucket> keys;
 
 	/** Who admits the calls: this bucket, or the remote bucket of the same settings. */
 	private final ThrottleAdmission admission;
@@ -130,6 +130,7 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 		this.waitingCalls = new WaitingCalls();
 		this.parent = null;
 		this.key = null;
+		this.keys = new KeySpace<>(settings.maxKeys(), (key) -> new TokenBucket(this, key), clock);
 		this.remote = remote;
 		this.admission = (remote != null) ? new RemoteThrottleAdmission(this, remote)
 				: new LocalThrottleAdmission(this, 1);
@@ -148,8 +149,12 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 		this.waitingCalls = parent.waitingCalls;
 		this.parent = parent;
 		this.key = key;
-		this.remote = null;
-		this.admission = new LocalThrottleAdmission(this, 1);
+		this.keys = null;
+		this.remote = parent.remote;
+		// on a remote instance, this bucket is the key's local fallback; its calls ask
+		// the key's remote bucket
+		this.admission = (parent.admission instanceof RemoteThrottleAdmission shared) ? shared.forKey(this, key)
+				: new LocalThrottleAdmission(this, 1);
 	}
 
 	/**
@@ -160,7 +165,6 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 	 * @return the key's bucket
 	 * @throws ThrottleRejectedException if the key is new and {@code max-keys} keys are
 	 * held already
-	 * @throws UnsupportedOperationException for an instance whose bucket is remote
 	 */
 	public TokenBucket forKey(@Nullable Object key) {
 		if (key == null) {
@@ -181,26 +185,12 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 	 * @return the key's bucket or {@code null}
 	 */
 	@Nullable TokenBucket keyed(Object key) {
-		TokenBucket owner = (this.parent != null) ? this.parent : this;
-		KeyedInstances<TokenBucket> keys = owner.keys;
-		if (keys == null) {
-			keys = owner.createKeys();
-		}
-		return keys.get(key);
+		return keySpace().get(key);
 	}
 
-	private synchronized KeyedInstances<TokenBucket> createKeys() {
-		if (this.remote != null) {
-			throw new UnsupportedOperationException("Keys of throttle instance '" + this.settings.name()
-					+ "' with a remote backend: not supported yet");
-		}
-		KeyedInstances<TokenBucket> keys = this.keys;
-		if (keys == null) {
-			keys = new KeyedInstances<>(this.settings.maxKeys(), (key) -> new TokenBucket(this, key), this.clock,
-					this.keyTimer);
-			this.keys = keys;
-		}
-		return keys;
+	private KeySpace<TokenBucket> keySpace() {
+		TokenBucket owner = (this.parent != null) ? this.parent : this;
+		return Objects.requireNonNull(owner.keys);
 	}
 
 	/**
@@ -208,16 +198,14 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 	 * @param timer the scheduler
 	 */
 	void keyTimer(ScheduledExecutorService timer) {
-		if (this.keyTimer == null) {
-			this.keyTimer = timer;
-		}
+		keySpace().timer(timer);
 	}
 
 	/**
 	 * Mark this instance as keyed: a method evaluates a key for each call.
 	 */
 	void markKeyed() {
-		this.keyedByMethod = true;
+		keySpace().markKeyed();
 	}
 
 	/**
@@ -226,7 +214,7 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 	 * @return {@code true} for a keyed instance
 	 */
 	public boolean isKeyed() {
-		return this.keyedByMethod || this.keys != null;
+		return keySpace().isKeyed();
 	}
 
 	/**
@@ -234,8 +222,7 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 	 * @return the keys held, 0 for an instance that no call with a key used yet
 	 */
 	public int keysHeld() {
-		KeyedInstances<TokenBucket> keys = (this.parent != null) ? this.parent.keys : this.keys;
-		return (keys != null) ? keys.size() : 0;
+		return keySpace().size();
 	}
 
 	/**

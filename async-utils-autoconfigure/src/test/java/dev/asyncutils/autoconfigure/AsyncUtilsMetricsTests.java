@@ -169,28 +169,28 @@ class AsyncUtilsMetricsTests {
 		public void throttled() {
 		}
 
-		@Timeout(name = "deadline", value = "30ms")
+		@Timeout(name = "deadline", value = "500ms")
 		public String quick() {
 			return "quick";
 		}
 
-		@Timeout(name = "deadline", value = "30ms")
+		@Timeout(name = "deadline", value = "500ms")
 		public String slow() throws InterruptedException {
 			Thread.sleep(5_000);
 			return "slow";
 		}
 
-		@Timeout(name = "async-deadline", value = "30ms")
+		@Timeout(name = "async-deadline", value = "500ms")
 		public CompletableFuture<String> quickAsync() {
 			return CompletableFuture.completedFuture("quick");
 		}
 
-		@Timeout(name = "async-deadline", value = "30ms")
+		@Timeout(name = "async-deadline", value = "500ms")
 		public CompletableFuture<String> neverAsync() {
 			return new CompletableFuture<>();
 		}
 
-		@Timeout(name = "async-deadline", value = "30ms")
+		@Timeout(name = "async-deadline", value = "500ms")
 		public reactor.core.publisher.Mono<String> neverMono() {
 			return reactor.core.publisher.Mono.never();
 		}

@@ -135,6 +135,11 @@ class RemoteSlotsShareTests {
 			return 0;
 		}
 
+		@Override
+		public RemoteBounded forKey(String key) {
+			return this;
+		}
+
 	}
 
 }

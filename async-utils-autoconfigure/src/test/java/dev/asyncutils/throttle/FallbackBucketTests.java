@@ -90,8 +90,13 @@ class FallbackBucketTests {
 	private static final class Unavailable extends UnavailableRemote implements RemoteThrottle {
 
 		@Override
-		public CompletableFuture<Long> reserve(long maxWaitNanos, long timeoutNanos) {
+		public CompletableFuture<Long> reserve(int permits, long maxWaitNanos, long timeoutNanos) {
 			return CompletableFuture.failedFuture(new BackendUnavailableException("down"));
+		}
+
+		@Override
+		public RemoteThrottle forKey(String key) {
+			return this;
 		}
 
 		@Override

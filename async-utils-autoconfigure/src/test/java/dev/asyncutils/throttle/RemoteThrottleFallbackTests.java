@@ -45,8 +45,13 @@ class RemoteThrottleFallbackTests {
 	private static final class Silent implements RemoteThrottle {
 
 		@Override
-		public CompletableFuture<Long> reserve(long maxWaitNanos, long timeoutNanos) {
+		public CompletableFuture<Long> reserve(int permits, long maxWaitNanos, long timeoutNanos) {
 			return new CompletableFuture<>();
+		}
+
+		@Override
+		public RemoteThrottle forKey(String key) {
+			return this;
 		}
 
 		@Override

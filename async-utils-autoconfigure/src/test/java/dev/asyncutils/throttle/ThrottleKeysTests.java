@@ -213,14 +213,6 @@ class ThrottleKeysTests {
 			});
 	}
 
-	@Test
-	void aKeyOnBoundedFailsTheStartupUntilItIsSupported() {
-		AsyncUtilsConfigurationException ex = startupFailure(KeyedBounded.class);
-		assertThat(ex.getSetting()).isEqualTo("@Bounded(key)");
-		assertThat(ex.getValue()).isEqualTo("#tenant");
-		assertThat(ex.getProblem()).contains("not supported yet");
-	}
-
 	private AsyncUtilsConfigurationException startupFailure(Class<?> bean) {
 		Throwable[] failure = new Throwable[1];
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(AsyncUtilsAutoConfiguration.class))
@@ -287,14 +279,6 @@ class ThrottleKeysTests {
 	static class TooManyPermits {
 
 		@Throttle(rate = 10, permits = "20")
-		public void call(String tenant) {
-		}
-
-	}
-
-	static class KeyedBounded {
-
-		@dev.asyncutils.annotation.Bounded(value = 2, key = "#tenant")
 		public void call(String tenant) {
 		}
 

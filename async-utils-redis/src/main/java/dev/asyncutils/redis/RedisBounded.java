@@ -26,6 +26,12 @@ import dev.asyncutils.bounded.RemoteBounded;
  * giving it back is one {@code ZREM}. A renewal task extends the leases this process
  * still holds every third of the lease time, in one script for all of them; a process
  * that dies stops renewing, and its slots come back when their leases run out.
+ *
+ * <p>
+ * Each key value of a keyed instance has slots of its own, the same way under
+ * {@code <prefix>bounded:<name>:key:<key value>} ({@link #forKey(String)}); the
+ * instance's renewal task renews the leases of every key whose slots this process holds,
+ * one script per key, and forgets a key once it holds none of its slots here.
  */
 final class RedisBounded extends RedisInstance implements RemoteBounded {
 
@@ -41,6 +47,15 @@ final class RedisBounded extends RedisInstance implements RemoteBounded {
 
 	private final Set<String> held = ConcurrentHashMap.newKeySet();
 
+	/**
+	 * The instance's slots, for the slots of one key; {@code null} for the instance's
+	 * own.
+	 */
+	private final @Nullable RedisBounded instance;
+
+	/** The keys whose slots this process holds (or held until the last renewal). */
+	private final Set<RedisBounded> holdingKeys = ConcurrentHashMap.newKeySet();
+
 	private volatile int active;
 
 	RedisBounded(RedisBackend backend, BoundedSettings settings, BooleanSupplier closed) {
@@ -51,8 +66,23 @@ final class RedisBounded extends RedisInstance implements RemoteBounded {
 		this.limit = Integer.toString(settings.maxConcurrent());
 		this.leaseMicros = Long.toString(TimeUnit.NANOSECONDS.toMicros(leaseTime.toNanos()));
 		this.timeoutNanos = redis.timeout().toNanos();
+		this.instance = null;
 		long renewEvery = leaseTime.toNanos() / 3;
-		backend.executor().scheduleWithFixedDelay(this::renew, renewEvery, renewEvery, TimeUnit.NANOSECONDS);
+		backend.executor().scheduleWithFixedDelay(this::renewAll, renewEvery, renewEvery, TimeUnit.NANOSECONDS);
+	}
+
+	private RedisBounded(RedisBounded instance, String key) {
+		super(instance, key);
+		this.name = instance.name;
+		this.limit = instance.limit;
+		this.leaseMicros = instance.leaseMicros;
+		this.timeoutNanos = instance.timeoutNanos;
+		this.instance = instance;
+	}
+
+	@Override
+	public RemoteBounded forKey(String key) {
+		return new RedisBounded(this, key);
 	}
 
 	@Override
@@ -71,6 +101,9 @@ final class RedisBounded extends RedisInstance implements RemoteBounded {
 				this.active = (int) (long) (Long) reply.get(1);
 				if ((Long) reply.get(0) == 1) {
 					this.held.add(holder);
+					if (this.instance != null) {
+						this.instance.holdingKeys.add(this);
+					}
 					return holder;
 				}
 				return null;
@@ -92,7 +125,27 @@ final class RedisBounded extends RedisInstance implements RemoteBounded {
 	}
 
 	/**
-	 * Extend the leases of every slot this process holds; forget the ones that ran out.
+	 * Extend the leases of every slot this process holds, the instance's and its keys';
+	 * forget the keys whose slots it no longer holds.
+	 */
+	private void renewAll() {
+		renew();
+		for (RedisBounded key : this.holdingKeys) {
+			if (key.held.isEmpty()) {
+				this.holdingKeys.remove(key);
+				// a slot taken meanwhile announces itself again after adding its holder
+				if (key.held.isEmpty()) {
+					continue;
+				}
+				this.holdingKeys.add(key);
+			}
+			key.renew();
+		}
+	}
+
+	/**
+	 * Extend the leases of every slot of this instance or key that this process holds;
+	 * forget the ones that ran out.
 	 */
 	private void renew() {
 		if (this.held.isEmpty()) {
@@ -131,6 +184,15 @@ final class RedisBounded extends RedisInstance implements RemoteBounded {
 	 * @return completes when Redis answered, or failed
 	 */
 	CompletableFuture<?> releaseAll() {
+		List<CompletableFuture<?>> answers = new ArrayList<>();
+		answers.add(releaseHeld());
+		for (RedisBounded key : this.holdingKeys) {
+			answers.add(key.releaseHeld());
+		}
+		return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new));
+	}
+
+	private CompletableFuture<?> releaseHeld() {
 		if (this.held.isEmpty()) {
 			return CompletableFuture.completedFuture(null);
 		}

@@ -13,16 +13,18 @@ import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.FallbackShare;
 import dev.asyncutils.backend.RemoteInstance;
 import dev.asyncutils.core.Signals;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a throttle and a bounded instance in Redis share: the backend, the one key that
- * holds the instance's state, the instance's health, and its members: the processes that
- * use it, each with an entry under {@code <prefix>members:<kind>:<name>} (a sorted set
- * scored by the entry's expiry, Redis time) that it renews every
- * {@link #MEMBERS_REFRESH_NANOS} off the calls' path and removes when it stops. An entry
- * not renewed for {@link #MEMBER_TTL_MICROS} is dropped. The count and this process's
- * rank among the live entries make its {@link FallbackShare}, kept while Redis does not
- * answer.
+ * holds the instance's state (or the state of one key value of a keyed instance), the
+ * instance's health, and its members: the processes that use it, each with an entry under
+ * {@code <prefix>members:<kind>:<name>} (a sorted set scored by the entry's expiry, Redis
+ * time) that it renews every {@link #MEMBERS_REFRESH_NANOS} off the calls' path and
+ * removes when it stops. An entry not renewed for {@link #MEMBER_TTL_MICROS} is dropped.
+ * The count and this process's rank among the live entries make its
+ * {@link FallbackShare}, kept while Redis does not answer. The state of a key value
+ * shares the instance's health, members and share.
  */
 abstract class RedisInstance implements RemoteInstance {
 
@@ -48,12 +50,31 @@ abstract class RedisInstance implements RemoteInstance {
 
 	private volatile FallbackShare share = FallbackShare.UNKNOWN;
 
+	/** The instance, for the state of one key value; {@code null} for the instance's. */
+	private final @Nullable RedisInstance instance;
+
 	RedisInstance(RedisBackend backend, String kind, String name, BackendSettings redis, BooleanSupplier closed) {
 		this.backend = backend;
 		this.keys = new String[] { redis.keyPrefix() + kind + ":" + name };
 		this.members = new String[] { redis.keyPrefix() + "members:" + kind + ":" + name };
 		this.timeoutNanos = redis.timeout().toNanos();
 		this.health = new Health(kind, name, redis.onFailure(), closed);
+		this.instance = null;
+	}
+
+	/**
+	 * Create the state of one key of a keyed instance: its own Redis key,
+	 * {@code <instance key>:key:<key value>}, and the instance's health.
+	 * @param instance the instance
+	 * @param key the key value
+	 */
+	RedisInstance(RedisInstance instance, String key) {
+		this.backend = instance.backend;
+		this.keys = new String[] { instance.keys[0] + ":key:" + key };
+		this.health = instance.health;
+		this.members = instance.members;
+		this.timeoutNanos = instance.timeoutNanos;
+		this.instance = instance;
 	}
 
 	/**
@@ -88,7 +109,8 @@ abstract class RedisInstance implements RemoteInstance {
 
 	@Override
 	public FallbackShare share() {
-		return this.share;
+		RedisInstance instance = this.instance;
+		return (instance != null) ? instance.share() : this.share;
 	}
 
 	@Override

@@ -18,16 +18,24 @@ import dev.asyncutils.throttle.ThrottleSettings;
  * {@code <prefix>throttle:<name>}; one with several limits under
  * {@code {<prefix>throttle:<name>}} and {@code {<prefix>throttle:<name>}:limit:<i>}, one
  * hash tag, so that a cluster keeps them in one slot.
+ *
+ * <p>
+ * Each key value of a keyed instance has a bucket of its own, the same way under
+ * {@code <prefix>throttle:<name>:key:<key value>}: a key that is not in use costs nothing
+ * in Redis once its bucket is full again.
  */
 final class RedisThrottle extends RedisInstance implements RemoteThrottle {
 
 	/**
-	 * The script's arguments after permits and max wait: interval and burst of each
-	 * limit.
+	 * The script's arguments: permits and max wait (set per call), then interval and
+	 * burst of each limit.
 	 */
 	private final String[] limitArgs;
 
 	private final String[] limitKeys;
+
+	/** The smallest burst of the limits: what a bucket holds when full. */
+	private final int maxPermits;
 
 	private volatile int available;
 
@@ -35,7 +43,6 @@ final class RedisThrottle extends RedisInstance implements RemoteThrottle {
 		super(backend, "throttle", settings.name(), settings.backend(), closed);
 		List<ThrottleSettings.Limit> limits = settings.allLimits();
 		this.limitArgs = new String[2 + 2 * limits.size()];
-		this.limitArgs[0] = "1";
 		int available = Integer.MAX_VALUE;
 		for (int i = 0; i < limits.size(); i++) {
 			ThrottleSettings.Limit limit = limits.get(i);
@@ -45,13 +52,28 @@ final class RedisThrottle extends RedisInstance implements RemoteThrottle {
 			available = Math.min(available, limit.burst());
 		}
 		this.limitKeys = limitKeys(this.keys[0], limits.size());
+		this.maxPermits = available;
 		this.available = available;
 	}
 
+	private RedisThrottle(RedisThrottle instance, String key) {
+		super(instance, key);
+		this.limitArgs = instance.limitArgs;
+		this.limitKeys = limitKeys(this.keys[0], instance.limitKeys.length);
+		this.maxPermits = instance.maxPermits;
+		this.available = instance.maxPermits;
+	}
+
 	@Override
-	public CompletableFuture<Long> reserve(long maxWaitNanos, long timeoutNanos) {
+	public RemoteThrottle forKey(String key) {
+		return new RedisThrottle(this, key);
+	}
+
+	@Override
+	public CompletableFuture<Long> reserve(int permits, long maxWaitNanos, long timeoutNanos) {
 		// rounded down: never waits longer than allowed
 		String[] args = this.limitArgs.clone();
+		args[0] = Integer.toString(permits);
 		args[1] = (maxWaitNanos == Long.MAX_VALUE) ? "-1" : Long.toString(maxWaitNanos / 1000);
 		return this.backend.<List<Object>>call(this.health, timeoutNanos,
 				(commands) -> RedisBackend.THROTTLE.run(commands, ScriptOutputType.MULTI, this.limitKeys, args), null)

@@ -229,7 +229,7 @@ public final class RedisThrottleComparison {
 					new BackendSettings(Backend.REDIS, "bench:", OnFailure.FAIL_CLOSED, Duration.ofSeconds(2), null)));
 			long timeout = TimeUnit.SECONDS.toNanos(2);
 			return () -> {
-				long answer = throttle.reserve(0, timeout).join();
+				long answer = throttle.reserve(1, 0, timeout).join();
 				return answer >= 0;
 			};
 		}

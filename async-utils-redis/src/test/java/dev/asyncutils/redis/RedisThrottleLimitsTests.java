@@ -114,24 +114,6 @@ class RedisThrottleLimitsTests extends RedisTestSupport {
 		assertThat(ttl).isBetween(TimeUnit.HOURS.toMillis(2) - 60_000, TimeUnit.HOURS.toMillis(2) + 1_000);
 	}
 
-	@Test
-	void aKeyOnARedisInstanceFailsTheStartupUntilItIsSupported() {
-		assertThatExceptionOfType(Exception.class)
-			.isThrownBy(() -> start(new Probe(), new Class<?>[] { Keyed.class },
-					props("async-utils.throttle.instances.keyed.backend=redis")))
-			.satisfies((ex) -> assertThat(org.springframework.core.NestedExceptionUtils.getMostSpecificCause(ex))
-				.hasMessageContaining("@Throttle(key)")
-				.hasMessageContaining("not supported yet with backend 'redis'"));
-	}
-
-	static class Keyed {
-
-		@dev.asyncutils.annotation.Throttle(name = "keyed", rate = 10, key = "#tenant")
-		public void call(String tenant) {
-		}
-
-	}
-
 	private static long commandCalls(String command) {
 		Matcher matcher = Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher(redis().info("commandstats"));
 		return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;

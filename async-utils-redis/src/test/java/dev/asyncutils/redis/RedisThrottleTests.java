@@ -128,7 +128,8 @@ class RedisThrottleTests extends RedisTestSupport {
 				.isLessThanOrEqualTo(Duration.ofMillis(500));
 			assertThat(ex.getMessage()).contains("max-wait");
 		});
-		assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofMillis(100));
+		// rejected without waiting for the permit (300 ms away at least)
+		assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofMillis(300));
 		assertThat(probe.admitted.get()).isEqualTo(1);
 	}
 
@@ -170,14 +171,19 @@ class RedisThrottleTests extends RedisTestSupport {
 
 	/**
 	 * Over any window between two admissions, at most {@code burst + rate * window}
-	 * admissions (plus one for the round trip between the reservation and the start).
+	 * admissions, plus one for the round trip between the reservation and the start, and
+	 * the window widened by {@link #START_JITTER_SECONDS}: what is measured is when each
+	 * method started, and on a loaded machine a start can lag its reservation, bunching
+	 * with the next ones (over-admission would show as a multiple of the rate).
 	 */
+	private static final double START_JITTER_SECONDS = 0.1;
+
 	private static void assertSpacedByTheRate(Probe probe, double rate, int burst) {
 		List<Long> starts = new ArrayList<>(probe.starts);
 		starts.sort(Long::compare);
 		for (int i = 0; i < starts.size(); i++) {
 			for (int j = i + 1; j < starts.size(); j++) {
-				double window = (starts.get(j) - starts.get(i)) / 1e9;
+				double window = (starts.get(j) - starts.get(i)) / 1e9 + START_JITTER_SECONDS;
 				assertThat(j - i + 1).as("admissions within %.4fs", window)
 					.isLessThanOrEqualTo((int) Math.floor(burst + rate * window) + 1);
 			}
