@@ -1,7 +1,5 @@
 package dev.asyncutils.bounded;
 
-import java.util.Objects;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -9,10 +7,9 @@ import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.BoundedRejectedException;
 import dev.asyncutils.backend.RemoteInstance;
-import dev.asyncutils.core.KeySpace;
-import dev.asyncutils.core.KeyedInstances;
 import dev.asyncutils.core.admission.Admission;
-import dev.asyncutils.core.admission.AdmissionInstance;
+import dev.asyncutils.core.admission.AdmissionCounters;
+import dev.asyncutils.core.admission.KeyedAdmissionInstance;
 import dev.asyncutils.core.admission.Permit;
 
 /**
@@ -44,7 +41,7 @@ import dev.asyncutils.core.admission.Permit;
  * slots and line of waiters; a key's limit is forgotten about a second after nobody holds
  * or waits for one of its slots.
  */
-public final class BoundedLimiter extends AdmissionInstance implements KeyedInstances.Retirable {
+public final class BoundedLimiter extends KeyedAdmissionInstance<BoundedLimiter> {
 
 	/** Why a call is rejected when no slot is free and it may not wait. */
 	static final String NO_WAIT = "no free slot and max-wait is 0";
@@ -65,15 +62,6 @@ public final class BoundedLimiter extends AdmissionInstance implements KeyedInst
 	private final LocalSlots local;
 
 	private final SlotAdmission admission;
-
-	/** The instance's unkeyed limit, for the limit of a key; {@code null} for itself. */
-	private final @Nullable BoundedLimiter parent;
-
-	/** The key of this limit, {@code null} for the instance's unkeyed limit. */
-	private final @Nullable Object key;
-
-	/** The limits of the keys: the unkeyed limit's; the limit of a key has none. */
-	private final @Nullable KeySpace<BoundedLimiter> keys;
 
 	/**
 	 * Create a limiter with every slot free.
@@ -96,12 +84,10 @@ public final class BoundedLimiter extends AdmissionInstance implements KeyedInst
 	 * Create a limiter whose keys' limits are forgotten on the given clock.
 	 */
 	BoundedLimiter(BoundedSettings settings, @Nullable RemoteBounded remote, LongSupplier clock) {
+		super(new AdmissionCounters(), settings.maxKeys(), clock);
 		this.settings = settings;
 		this.maxWaitNanos = (settings.maxWait() != null) ? settings.maxWait().toNanos() : Long.MAX_VALUE;
 		this.remote = remote;
-		this.parent = null;
-		this.key = null;
-		this.keys = new KeySpace<>(settings.maxKeys(), (key) -> new BoundedLimiter(this, key), clock);
 		this.local = new LocalSlots(this, null);
 		this.admission = (remote != null) ? new RemoteSlots(this, remote, this.local) : this.local;
 	}
@@ -110,13 +96,10 @@ public final class BoundedLimiter extends AdmissionInstance implements KeyedInst
 	 * Create the limit of one key, every slot free.
 	 */
 	private BoundedLimiter(BoundedLimiter parent, Object key) {
-		super(parent.counters());
+		super(parent, key);
 		this.settings = parent.settings;
 		this.maxWaitNanos = parent.maxWaitNanos;
 		this.remote = parent.remote;
-		this.parent = parent;
-		this.key = key;
-		this.keys = null;
 		this.local = new LocalSlots(this, parent.local);
 		// on a remote instance, these local slots are the key's fallback; its calls ask
 		// the key's remote slots
@@ -124,96 +107,16 @@ public final class BoundedLimiter extends AdmissionInstance implements KeyedInst
 				: this.local;
 	}
 
-	/**
-	 * Return the limit of a key: its own slots and line with this instance's settings,
-	 * created on first use and forgotten about a second after nobody holds or waits for
-	 * one of its slots. A {@code null} key answers this (the unkeyed) limit.
-	 * @param key the key value
-	 * @return the key's limit
-	 * @throws BoundedRejectedException if the key is new and {@code max-keys} keys are
-	 * held already
-	 */
-	public BoundedLimiter forKey(@Nullable Object key) {
-		if (key == null) {
-			return (this.parent != null) ? this.parent : this;
-		}
-		BoundedLimiter limiter = keyed(key);
-		if (limiter == null) {
-			throw maxKeysReached();
-		}
-		return limiter;
+	@Override
+	protected BoundedLimiter newKey(Object key) {
+		return new BoundedLimiter(this, key);
 	}
 
-	/**
-	 * Return the limit of a key, or {@code null} if the key is new and max-keys keys are
-	 * held.
-	 * @param key the key value
-	 * @return the key's limit or {@code null}
-	 */
-	@Nullable BoundedLimiter keyed(Object key) {
-		return keySpace().get(key);
-	}
-
-	private KeySpace<BoundedLimiter> keySpace() {
-		BoundedLimiter owner = (this.parent != null) ? this.parent : this;
-		return Objects.requireNonNull(owner.keys);
-	}
-
-	/**
-	 * Use a scheduler to forget the limits of idle keys even while no call arrives.
-	 * @param timer the scheduler
-	 */
-	void keyTimer(ScheduledExecutorService timer) {
-		keySpace().timer(timer);
-	}
-
-	/**
-	 * Mark this instance as keyed: a method evaluates a key for each call.
-	 */
-	void markKeyed() {
-		keySpace().markKeyed();
-	}
-
-	/**
-	 * Return whether this instance is keyed: a method names a key, or a caller asked for
-	 * a key's limit.
-	 * @return {@code true} for a keyed instance
-	 */
-	public boolean isKeyed() {
-		return keySpace().isKeyed();
-	}
-
-	/**
-	 * Return how many keys' limits are held now.
-	 * @return the keys held, 0 for an instance that no call with a key used yet
-	 */
-	public int keysHeld() {
-		return keySpace().size();
-	}
-
-	/**
-	 * Return the limit that now stands for this one's key: a key's limit that was
-	 * forgotten is replaced by a fresh one.
-	 * @return the current limit of the key
-	 * @throws BoundedRejectedException if max-keys keys are held
-	 */
-	BoundedLimiter successor() {
-		BoundedLimiter parent = this.parent;
-		Object key = this.key;
-		if (parent == null || key == null) {
-			throw new IllegalStateException("The unkeyed limit is never retired");
-		}
-		return parent.forKey(key);
-	}
-
-	/**
-	 * Create the exception for a call with a new key while max-keys keys are held, and
-	 * count it.
-	 * @return the exception
-	 */
-	BoundedRejectedException maxKeysReached() {
-		return rejected("max-keys (" + this.settings.maxKeys()
-				+ ") keys hold a limit; a call with a new key is rejected until one of them is idle again");
+	@Override
+	public BoundedRejectedException maxKeysReached() {
+		return new BoundedRejectedException(this.settings.name(), this.settings.maxConcurrent(),
+				"max-keys (" + this.settings.maxKeys()
+						+ ") keys hold a limit; a call with a new key is rejected until one of them is idle again");
 	}
 
 	@Override
@@ -241,10 +144,7 @@ public final class BoundedLimiter extends AdmissionInstance implements KeyedInst
 	 */
 	void shutDown() {
 		this.admission.shutDown();
-		KeySpace<BoundedLimiter> keys = this.keys;
-		if (keys != null) {
-			keys.forEach((limiter) -> limiter.admission.shutDown());
-		}
+		forEachKey((limiter) -> limiter.admission.shutDown());
 	}
 
 	/**

@@ -54,7 +54,11 @@ final class CallBounded implements Admission {
 			return this.limiter.admission();
 		}
 		BoundedLimiter limiter = this.limiter.keyed(key);
-		return (limiter != null) ? limiter.admission() : new FailedAdmission(this.limiter.maxKeysReached());
+		if (limiter == null) {
+			this.limiter.counters().rejected();
+			return new FailedAdmission(this.limiter.maxKeysReached());
+		}
+		return limiter.admission();
 	}
 
 	@Override

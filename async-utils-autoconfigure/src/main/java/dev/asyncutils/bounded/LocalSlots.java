@@ -291,7 +291,7 @@ final class LocalSlots implements SlotAdmission {
 	 * max-keys keys are held
 	 */
 	private SlotAdmission successor() {
-		return (SlotAdmission) this.limiter.successor().admission();
+		return (SlotAdmission) this.limiter.current().admission();
 	}
 
 	private CompletableFuture<Permit> laterFromSuccessor(ScheduledExecutorService scheduler) {

@@ -377,7 +377,7 @@ final class RemoteSlots implements SlotAdmission {
 	 * local slots were retired (idle here for a while), the key's current one.
 	 */
 	private RemoteSlots currentSlots() {
-		return this.local.isRetired() ? (RemoteSlots) this.limiter.successor().admission() : this;
+		return this.local.isRetired() ? (RemoteSlots) this.limiter.current().admission() : this;
 	}
 
 	/**

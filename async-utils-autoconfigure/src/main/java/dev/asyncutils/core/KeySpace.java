@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * The keys of one named instance that calls may key ({@code @Throttle(key)},
  * {@code @Bounded(key)}): its {@link KeyedInstances}, created on the first keyed use (an
  * instance no call keys costs one object), whether a method keys its calls, and the
- * scheduler that forgets idle keys while no call arrives. Both keyed guards hold one.
+ * scheduler that forgets idle keys while no call arrives. Held by every
+ * {@link dev.asyncutils.core.admission.KeyedAdmissionInstance}.
  *
  * @param <I> the instance type of one key
  */

@@ -57,7 +57,7 @@ final class LocalThrottleAdmission implements ThrottleAdmission {
 		TokenBucket bucket = this.bucket;
 		long token = bucket.reserve(this.permits, bucket.maxWaitNanos(), true, true);
 		while (token == TokenBucket.RETIRED) {
-			bucket = current(bucket);
+			bucket = bucket.current();
 			token = bucket.reserve(this.permits, bucket.maxWaitNanos(), true, true);
 		}
 		if (token == TokenBucket.REJECTED) {
@@ -76,7 +76,7 @@ final class LocalThrottleAdmission implements ThrottleAdmission {
 		try {
 			token = bucket.reserve(this.permits, bucket.maxWaitNanos(), true, true);
 			while (token == TokenBucket.RETIRED) {
-				bucket = current(bucket);
+				bucket = bucket.current();
 				token = bucket.reserve(this.permits, bucket.maxWaitNanos(), true, true);
 			}
 		}
@@ -109,24 +109,12 @@ final class LocalThrottleAdmission implements ThrottleAdmission {
 		this.bucket.waitingCalls().shutDown();
 	}
 
-	/**
-	 * Return the bucket that stands for a forgotten key's bucket now.
-	 */
-	static TokenBucket current(TokenBucket retired) {
-		TokenBucket successor = retired.successor();
-		if (successor == null) {
-			retired.counters().rejected();
-			throw retired.maxKeysReached();
-		}
-		return successor;
-	}
-
 	@Override
 	public boolean tryAcquire() {
 		TokenBucket bucket = this.bucket;
 		long token = bucket.reserve(this.permits, 0, false, true);
 		while (token == TokenBucket.RETIRED) {
-			bucket = current(bucket);
+			bucket = bucket.current();
 			token = bucket.reserve(this.permits, 0, false, true);
 		}
 		return token != TokenBucket.REJECTED;

@@ -223,7 +223,7 @@ final class RemoteThrottleAdmission implements ThrottleAdmission {
 					while (token == TokenBucket.RETIRED) {
 						// the key's bucket was forgotten (it was full): take its
 						// successor
-						local = LocalThrottleAdmission.current(local);
+						local = local.current();
 						token = local.reserve(this.permits, left, false, true);
 					}
 				}

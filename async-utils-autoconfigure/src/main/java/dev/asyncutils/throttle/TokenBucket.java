@@ -1,8 +1,6 @@
 package dev.asyncutils.throttle;
 
 import java.time.Duration;
-import java.util.Objects;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
@@ -11,11 +9,10 @@ import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.backend.RemoteInstance;
-import dev.asyncutils.core.KeySpace;
 import dev.asyncutils.core.KeyedInstances;
 import dev.asyncutils.core.admission.Admission;
 import dev.asyncutils.core.admission.AdmissionCounters;
-import dev.asyncutils.core.admission.AdmissionInstance;
+import dev.asyncutils.core.admission.KeyedAdmissionInstance;
 import dev.asyncutils.core.admission.WaitingCalls;
 
 /**
@@ -53,7 +50,7 @@ import dev.asyncutils.core.admission.WaitingCalls;
  * the same settings in this JVM (the {@code local} failure mode falls back to a bucket of
  * this process's share instead).
  */
-public final class TokenBucket extends AdmissionInstance implements KeyedInstances.Retirable {
+public final class TokenBucket extends KeyedAdmissionInstance<TokenBucket> {
 
 	/** Why a call is rejected when its permit would come later than its max-wait. */
 	static final String BEYOND_MAX_WAIT = "the next permit is further away than max-wait";
@@ -78,17 +75,6 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 	private final LongSupplier clock;
 
 	private final WaitingCalls waitingCalls;
-
-	/**
-	 * The instance's unkeyed bucket, for the bucket of a key; {@code null} for itself.
-	 */
-	private final @Nullable TokenBucket parent;
-
-	/** The key of this bucket, {@code null} for the instance's unkeyed bucket. */
-	private final @Nullable Object key;
-
-	/** The buckets of the keys: the unkeyed bucket's; the bucket of a key has none. */
-	private final @Nullable KeySpace<TokenBucket> keys;
 
 	/** Who admits the calls: this bucket, or the remote bucket of the same settings. */
 	private final ThrottleAdmission admission;
@@ -121,16 +107,13 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 	 */
 	TokenBucket(ThrottleSettings settings, LongSupplier clock, @Nullable RemoteThrottle remote,
 			AdmissionCounters counters) {
-		super(counters);
+		super(counters, settings.maxKeys(), clock);
 		this.settings = settings;
 		this.limits = new Limits(settings.allLimits(), clock);
 		this.state = this.limits.newState();
 		this.maxWaitNanos = (settings.maxWait() != null) ? settings.maxWait().toNanos() : Long.MAX_VALUE;
 		this.clock = clock;
 		this.waitingCalls = new WaitingCalls();
-		this.parent = null;
-		this.key = null;
-		this.keys = new KeySpace<>(settings.maxKeys(), (key) -> new TokenBucket(this, key), clock);
 		this.remote = remote;
 		this.admission = (remote != null) ? new RemoteThrottleAdmission(this, remote)
 				: new LocalThrottleAdmission(this, 1);
@@ -140,16 +123,13 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 	 * Create the full bucket of one key of an instance.
 	 */
 	private TokenBucket(TokenBucket parent, Object key) {
-		super(parent.counters());
+		super(parent, key);
 		this.settings = parent.settings;
 		this.limits = parent.limits;
 		this.state = this.limits.newState();
 		this.maxWaitNanos = parent.maxWaitNanos;
 		this.clock = parent.clock;
 		this.waitingCalls = parent.waitingCalls;
-		this.parent = parent;
-		this.key = key;
-		this.keys = null;
 		this.remote = parent.remote;
 		// on a remote instance, this bucket is the key's local fallback; its calls ask
 		// the key's remote bucket
@@ -157,89 +137,13 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 				: new LocalThrottleAdmission(this, 1);
 	}
 
-	/**
-	 * Return the bucket of a key: its own bucket with this instance's settings and
-	 * limits, created on first use and forgotten about a second after it is full again. A
-	 * {@code null} key answers this (the unkeyed) bucket.
-	 * @param key the key value
-	 * @return the key's bucket
-	 * @throws ThrottleRejectedException if the key is new and {@code max-keys} keys are
-	 * held already
-	 */
-	public TokenBucket forKey(@Nullable Object key) {
-		if (key == null) {
-			return (this.parent != null) ? this.parent : this;
-		}
-		TokenBucket bucket = keyed(key);
-		if (bucket == null) {
-			counters().rejected();
-			throw maxKeysReached();
-		}
-		return bucket;
+	@Override
+	protected TokenBucket newKey(Object key) {
+		return new TokenBucket(this, key);
 	}
 
-	/**
-	 * Return the bucket of a key, or {@code null} if the key is new and max-keys keys are
-	 * held.
-	 * @param key the key value
-	 * @return the key's bucket or {@code null}
-	 */
-	@Nullable TokenBucket keyed(Object key) {
-		return keySpace().get(key);
-	}
-
-	private KeySpace<TokenBucket> keySpace() {
-		TokenBucket owner = (this.parent != null) ? this.parent : this;
-		return Objects.requireNonNull(owner.keys);
-	}
-
-	/**
-	 * Use a scheduler to forget the buckets of idle keys even while no call arrives.
-	 * @param timer the scheduler
-	 */
-	void keyTimer(ScheduledExecutorService timer) {
-		keySpace().timer(timer);
-	}
-
-	/**
-	 * Mark this instance as keyed: a method evaluates a key for each call.
-	 */
-	void markKeyed() {
-		keySpace().markKeyed();
-	}
-
-	/**
-	 * Return whether this instance is keyed: a method names a key, or a caller asked for
-	 * a key's bucket.
-	 * @return {@code true} for a keyed instance
-	 */
-	public boolean isKeyed() {
-		return keySpace().isKeyed();
-	}
-
-	/**
-	 * Return how many keys' buckets are held now.
-	 * @return the keys held, 0 for an instance that no call with a key used yet
-	 */
-	public int keysHeld() {
-		return keySpace().size();
-	}
-
-	/**
-	 * Return the bucket that now stands for this one's key: a key's bucket that was
-	 * forgotten is replaced by a fresh one.
-	 * @return the current bucket of the key, or {@code null} if max-keys keys are held
-	 */
-	@Nullable TokenBucket successor() {
-		TokenBucket parent = this.parent;
-		Object key = this.key;
-		if (parent == null || key == null) {
-			throw new IllegalStateException("The unkeyed bucket is never retired");
-		}
-		return parent.keyed(key);
-	}
-
-	ThrottleRejectedException maxKeysReached() {
+	@Override
+	public ThrottleRejectedException maxKeysReached() {
 		return new ThrottleRejectedException(this.settings.name(), KeyedInstances.GRACE,
 				"max-keys (" + this.settings.maxKeys()
 						+ ") keys hold a bucket; a call with a new key is rejected until one of them is full again");
@@ -346,7 +250,7 @@ public final class TokenBucket extends AdmissionInstance implements KeyedInstanc
 	 * @param freeNowIfFree answer {@link #FREE_NOW} when they are due at once
 	 * @param countRejection count a rejection
 	 * @return {@link #FREE_NOW}, a token, {@link #REJECTED}, or {@link #RETIRED} when
-	 * this key's bucket was forgotten (take the {@link #successor()})
+	 * this key's bucket was forgotten (take the {@link #current()} one)
 	 */
 	long reserve(int permits, long maxWaitNanos, boolean freeNowIfFree, boolean countRejection) {
 		// never beyond MAX_WAIT_NANOS: with the burst's tolerance and the interval

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -42,6 +43,15 @@ class RedisFallbackShareTests extends RedisTestSupport {
 			"async-utils.bounded.instances.b.redis.timeout=200ms",
 			"async-utils.bounded.instances.b.redis.lease-time=2s");
 
+	/** Keyed instances with the same limits as t and b. */
+	private static final String[] KEYED = props("async-utils.throttle.instances.kt.backend=redis",
+			"async-utils.throttle.instances.kt.rate=1", "async-utils.throttle.instances.kt.per=1m",
+			"async-utils.throttle.instances.kt.burst=" + BURST, "async-utils.throttle.instances.kt.max-wait=0",
+			"async-utils.throttle.instances.kt.redis.timeout=200ms", "async-utils.bounded.instances.kb.backend=redis",
+			"async-utils.bounded.instances.kb.max-concurrent=" + SLOTS, "async-utils.bounded.instances.kb.max-wait=0",
+			"async-utils.bounded.instances.kb.redis.timeout=200ms",
+			"async-utils.bounded.instances.kb.redis.lease-time=2s");
+
 	@Test
 	void processesThatStalledTogetherAdmitNoMoreThanTheOneLimit() throws Exception {
 		List<Node> nodes = nodes(3);
@@ -55,11 +65,33 @@ class RedisFallbackShareTests extends RedisTestSupport {
 		release(outages);
 	}
 
-	private List<Node> nodes(int count) {
+	@Test
+	void eachKeyOfAKeyedInstanceFallsBackToItsShareOfThatKeysLimit() throws Exception {
+		List<Node> nodes = nodes(3, KEYED);
+		awaitMembers(nodes, 3, "kt", "kb");
+		redis().clientPause(8000);
+		for (String key : List.of("acme", "globex")) {
+			List<Node.Outage> outages = new ArrayList<>();
+			for (Node node : nodes) {
+				outages.add(node.outage(key));
+			}
+			assertThat(outages).as(key).extracting(Node.Outage::permits).containsExactlyInAnyOrder(3, 2, 2);
+			assertThat(outages).as(key).extracting(Node.Outage::slots).containsExactlyInAnyOrder(2, 2, 1);
+			release(outages);
+		}
+	}
+
+	private List<Node> nodes(int count, String[]... more) {
+		List<String> properties = new ArrayList<>(List.of(PROPERTIES));
+		for (String[] added : more) {
+			properties.addAll(List.of(added));
+		}
 		List<Node> nodes = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
 			Probe probe = new Probe();
-			ConfigurableApplicationContext context = start(probe, new Class<?>[] { Guarded.class }, PROPERTIES);
+			Class<?>[] beans = (more.length == 0) ? new Class<?>[] { Guarded.class }
+					: new Class<?>[] { Guarded.class, KeyedGuarded.class };
+			ConfigurableApplicationContext context = start(probe, beans, properties.toArray(String[]::new));
 			nodes.add(new Node(context, probe));
 		}
 		return nodes;
@@ -138,10 +170,15 @@ class RedisFallbackShareTests extends RedisTestSupport {
 	 * Wait until every node counts that many members of both instances.
 	 */
 	private static void awaitMembers(List<Node> nodes, int members) throws InterruptedException {
+		awaitMembers(nodes, members, "t", "b");
+	}
+
+	private static void awaitMembers(List<Node> nodes, int members, String throttle, String bounded)
+			throws InterruptedException {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
 		for (Node node : nodes) {
-			while (node.throttle().remote().share().members() != members
-					|| node.bounded().remote().share().members() != members) {
+			while (node.throttle(throttle).remote().share().members() != members
+					|| node.bounded(bounded).remote().share().members() != members) {
 				assertThat(System.nanoTime()).as("%d members counted within 20 s", members).isLessThan(deadline);
 				Thread.sleep(20);
 			}
@@ -171,19 +208,42 @@ class RedisFallbackShareTests extends RedisTestSupport {
 		}
 
 		TokenBucket throttle() {
-			return this.context.getBean(ThrottleRegistry.class).get("t");
+			return throttle("t");
+		}
+
+		TokenBucket throttle(String name) {
+			return this.context.getBean(ThrottleRegistry.class).get(name);
 		}
 
 		BoundedLimiter bounded() {
-			return this.context.getBean(BoundedRegistry.class).get("b");
+			return bounded("b");
+		}
+
+		BoundedLimiter bounded(String name) {
+			return this.context.getBean(BoundedRegistry.class).get(name);
 		}
 
 		Outage outage() {
+			return outage(null);
+		}
+
+		/**
+		 * Call the throttle and bounded instances (the keyed ones with this key, if any)
+		 * far more often than their limits allow.
+		 */
+		Outage outage(@Nullable String key) {
 			Guarded bean = bean();
+			KeyedGuarded keyed = (key != null) ? this.context.getBean(KeyedGuarded.class) : null;
+			Probe slots = (key != null) ? new Probe() : this.probe;
 			int permits = 0;
 			for (int i = 0; i < 3 * BURST; i++) {
 				try {
-					bean.throttled();
+					if (keyed != null && key != null) {
+						keyed.throttled(key);
+					}
+					else {
+						bean.throttled();
+					}
 					permits++;
 				}
 				catch (ThrottleRejectedException ex) {
@@ -193,13 +253,14 @@ class RedisFallbackShareTests extends RedisTestSupport {
 			CompletableFuture<Void> release = new CompletableFuture<>();
 			List<CompletableFuture<Void>> holders = new ArrayList<>();
 			for (int i = 0; i < 3 * SLOTS; i++) {
-				holders.add(bean.hold(this.probe, release));
+				holders
+					.add((keyed != null && key != null) ? keyed.hold(key, slots, release) : bean.hold(slots, release));
 			}
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 			int rejected = 0;
 			while (System.nanoTime() < deadline) {
 				rejected = (int) holders.stream().filter(CompletableFuture::isCompletedExceptionally).count();
-				if (rejected + this.probe.admitted.get() == holders.size()) {
+				if (rejected + slots.admitted.get() == holders.size()) {
 					break;
 				}
 				Thread.onSpinWait();
@@ -210,8 +271,8 @@ class RedisFallbackShareTests extends RedisTestSupport {
 					.withThrowableThat()
 					.havingCause()
 					.isInstanceOf(BoundedRejectedException.class));
-			assertThat(rejected + this.probe.admitted.get()).isEqualTo(holders.size());
-			return new Outage(permits, this.probe.admitted.get(), release);
+			assertThat(rejected + slots.admitted.get()).isEqualTo(holders.size());
+			return new Outage(permits, slots.admitted.get(), release);
 		}
 
 		record Outage(int permits, int slots, CompletableFuture<Void> release) {
@@ -228,6 +289,20 @@ class RedisFallbackShareTests extends RedisTestSupport {
 
 		@Bounded(name = "b")
 		public CompletableFuture<Void> hold(Probe probe, CompletableFuture<Void> release) {
+			probe.enter();
+			return release.whenComplete((value, failure) -> probe.leave());
+		}
+
+	}
+
+	static class KeyedGuarded {
+
+		@Throttle(name = "kt", key = "#key")
+		public void throttled(String key) {
+		}
+
+		@Bounded(name = "kb", key = "#key")
+		public CompletableFuture<Void> hold(String key, Probe probe, CompletableFuture<Void> release) {
 			probe.enter();
 			return release.whenComplete((value, failure) -> probe.leave());
 		}
