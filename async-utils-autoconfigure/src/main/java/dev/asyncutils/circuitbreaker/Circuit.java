@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.CircuitOpenException;
@@ -39,6 +41,8 @@ import dev.asyncutils.core.admission.Permit;
  * Obtain an instance from {@link CircuitBreakerRegistry} to read its state.
  */
 public final class Circuit {
+
+	private static final Log logger = LogFactory.getLog(Circuit.class);
 
 	private static final AtomicReferenceFieldUpdater<Circuit, Phase> PHASE = AtomicReferenceFieldUpdater
 		.newUpdater(Circuit.class, Phase.class, "phase");
@@ -169,7 +173,9 @@ public final class Circuit {
 	}
 
 	/**
-	 * Call a listener after every change of state, on the thread that made it.
+	 * Call a listener after every change of state, on the thread that made it. A listener
+	 * that throws is logged; the call that made the change and the other listeners are
+	 * not affected.
 	 * @param listener receives the state before and after
 	 */
 	public void onStateChange(BiConsumer<CircuitState, CircuitState> listener) {
@@ -367,7 +373,15 @@ public final class Circuit {
 		}
 		this.transitions.increment();
 		for (BiConsumer<CircuitState, CircuitState> listener : this.listeners) {
-			listener.accept(from.state, to.state);
+			try {
+				listener.accept(from.state, to.state);
+			}
+			catch (RuntimeException ex) {
+				// the call that made the change keeps its own outcome; the others hear of
+				// it
+				logger.warn("async-utils: a state listener of circuit breaker '" + name() + "' failed on " + from.state
+						+ " -> " + to.state, ex);
+			}
 		}
 		return true;
 	}

@@ -4,11 +4,13 @@ import java.util.concurrent.CancellationException;
 
 import dev.asyncutils.BoundedRejectedException;
 import dev.asyncutils.ThrottleRejectedException;
+import dev.asyncutils.core.admission.WaitingCalls;
 
 /**
  * Which failures a breaker counts: those record-on lists and ignore-on does not, never a
- * cancellation or a rejection by {@code @Bounded} or {@code @Throttle} below. Resolved
- * once per breaker into arrays, so that classifying a failure allocates nothing.
+ * cancellation, a rejection by {@code @Bounded} or {@code @Throttle} below, or the end of
+ * a call waiting below when the application shuts down. Resolved once per breaker into
+ * arrays, so that classifying a failure allocates nothing.
  */
 final class CountedFailures {
 
@@ -28,7 +30,7 @@ final class CountedFailures {
 	 */
 	boolean counts(Throwable failure) {
 		if (failure instanceof CancellationException || failure instanceof ThrottleRejectedException
-				|| failure instanceof BoundedRejectedException) {
+				|| failure instanceof BoundedRejectedException || WaitingCalls.isShuttingDown(failure)) {
 			return false;
 		}
 		for (Class<?> type : this.ignoreOn) {

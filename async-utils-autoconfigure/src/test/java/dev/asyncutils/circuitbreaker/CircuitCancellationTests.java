@@ -132,10 +132,11 @@ class CircuitCancellationTests {
 					completer.get(10, TimeUnit.SECONDS);
 				}
 				else {
-					CompletableFuture<String> result = downstream.raceStage(new CompletableFuture<>());
+					CompletableFuture<String> completed = new CompletableFuture<>();
+					CompletableFuture<String> result = downstream.raceStage(completed);
 					CompletableFuture<?> completer = CompletableFuture.runAsync(() -> {
 						await(both);
-						result.complete("v");
+						completed.complete("v");
 					});
 					await(both);
 					if (result.cancel(true)) {

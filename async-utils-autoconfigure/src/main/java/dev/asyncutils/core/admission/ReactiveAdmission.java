@@ -8,11 +8,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Scheduler;
 
 import dev.asyncutils.core.Failures;
@@ -40,8 +42,8 @@ final class ReactiveAdmission {
 				return ReactorSupport.deferMono(next, call);
 			}
 			if (permit != null) {
-				Permit held = permit;
-				return ReactorSupport.deferMono(next, call).doFinally((signal) -> held.release());
+				Release release = new Release(permit);
+				return ReactorSupport.deferMono(next, call).doOnTerminate(release).doFinally(release);
 			}
 			return Mono.usingWhen(later(chosen, timers, scheduler),
 					(lease) -> lease.use() ? ReactorSupport.deferMono(next, call) : Mono.empty(),
@@ -59,8 +61,8 @@ final class ReactiveAdmission {
 				return ReactorSupport.deferFlux(next, call);
 			}
 			if (permit != null) {
-				Permit held = permit;
-				return ReactorSupport.deferFlux(next, call).doFinally((signal) -> held.release());
+				Release release = new Release(permit);
+				return ReactorSupport.deferFlux(next, call).doOnTerminate(release).doFinally(release);
 			}
 			return Flux.usingWhen(later(chosen, timers, scheduler),
 					(lease) -> lease.use() ? ReactorSupport.deferFlux(next, call) : Flux.empty(),
@@ -172,6 +174,38 @@ final class ReactiveAdmission {
 			if (lease != null) {
 				lease.drop();
 			}
+		}
+
+	}
+
+	/**
+	 * The permit of a subscription admitted at once, given back exactly once: when the
+	 * {@code Mono} emits its value or terminates, or the {@code Flux} terminates, before
+	 * the signal travels downstream (so that a subscriber chaining its next call onto the
+	 * end of this one finds the slot free); when either is cancelled, after the
+	 * cancellation reached the method's publisher (so that no call starts in its slot
+	 * while it still runs).
+	 */
+	private static final class Release extends AtomicBoolean implements Runnable, Consumer<SignalType> {
+
+		private static final long serialVersionUID = 1L;
+
+		private final transient Permit permit;
+
+		Release(Permit permit) {
+			this.permit = permit;
+		}
+
+		@Override
+		public void run() {
+			if (compareAndSet(false, true)) {
+				this.permit.release();
+			}
+		}
+
+		@Override
+		public void accept(SignalType signal) {
+			run();
 		}
 
 	}

@@ -17,12 +17,13 @@ import dev.asyncutils.core.Stages;
 
 /**
  * {@code CompletionStage} methods under an admission guard: the permit is held until the
- * stage the method returned completes. A call admitted at once runs on the caller's
- * thread; one admitted later gets a future at once and holds no thread: the method starts
- * on the scheduler when the permit comes (never on the thread that granted it), and the
- * caller's callbacks of a later rejection run there too. Cancelling that future before
- * the start gives the permit back (the guard leaves its line or returns its reservation);
- * after the start it cancels the method's stage.
+ * stage the method returned completes, and given back before the caller's stage
+ * completes. A call admitted at once runs on the caller's thread; one admitted later gets
+ * a future at once and holds no thread: the method starts on the scheduler when the
+ * permit comes (never on the thread that granted it), and the caller's callbacks of a
+ * later rejection run there too. Cancelling that future before the start gives the permit
+ * back (the guard leaves its line or returns its reservation); after the start it cancels
+ * the method's stage.
  */
 final class StageAdmissionInvoker implements Invoker {
 
@@ -69,11 +70,25 @@ final class StageAdmissionInvoker implements Invoker {
 		}
 		if (Stages.isDoneNormally(stage)) {
 			release(permit, null, start);
+			return stage;
 		}
-		else {
-			stage.whenComplete((value, failure) -> release(permit, failure, start));
-		}
-		return stage;
+		// released before the caller's callbacks run: a stage's own callbacks run in no
+		// set order, and a caller chaining its next call onto this one must find the slot
+		// free (the outcome recorded)
+		CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
+		stage.whenComplete((value, failure) -> {
+			release(permit, failure, start);
+			if (failure != null) {
+				result.completeExceptionally(Failures.unwrap(failure));
+			}
+			else {
+				result.complete(value);
+			}
+		});
+		// the caller cancelling (or completing) its stage first ends the method's stage,
+		// whose completion gives the permit back
+		result.whenComplete((value, failure) -> Stages.cancel(stage));
+		return result;
 	}
 
 	private void release(Permit permit, @Nullable Throwable failure, long start) {

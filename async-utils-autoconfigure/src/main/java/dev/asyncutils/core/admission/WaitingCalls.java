@@ -6,6 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.asyncutils.core.AsyncUtilsScheduler;
+
 /**
  * The calls waiting for one admission guard that the guard does not keep in a line of its
  * own: threads parked until their permit is due, futures of later grants. Only the slow
@@ -19,6 +21,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class WaitingCalls {
 
+	private static final String SHUTTING_DOWN = AsyncUtilsScheduler.shuttingDown().getMessage();
+
 	private final Set<Object> waiting = ConcurrentHashMap.newKeySet();
 
 	private volatile boolean shutDown;
@@ -29,7 +33,18 @@ public final class WaitingCalls {
 	 * @return the exception, one per call
 	 */
 	public static RejectedExecutionException shuttingDown() {
-		return new RejectedExecutionException("async-utils: the application is shutting down");
+		return AsyncUtilsScheduler.shuttingDown();
+	}
+
+	/**
+	 * Return whether a failure is the end of a call because the application is shutting
+	 * down ({@link #shuttingDown()} or {@link AsyncUtilsScheduler#shuttingDown()}): no
+	 * failure of the call itself.
+	 * @param failure the failure, unwrapped
+	 * @return {@code true} if it is the shutdown's rejection
+	 */
+	public static boolean isShuttingDown(Throwable failure) {
+		return failure.getClass() == RejectedExecutionException.class && SHUTTING_DOWN.equals(failure.getMessage());
 	}
 
 	/**
