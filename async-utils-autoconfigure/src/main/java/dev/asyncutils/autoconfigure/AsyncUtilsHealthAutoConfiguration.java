@@ -12,9 +12,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 
 import dev.asyncutils.backend.BackendHealthIndicator;
-import dev.asyncutils.bounded.BoundedBackend;
+import dev.asyncutils.backend.BoundedBackend;
 import dev.asyncutils.bounded.BoundedRegistry;
-import dev.asyncutils.throttle.ThrottleBackend;
+import dev.asyncutils.backend.ThrottleBackend;
 import dev.asyncutils.throttle.ThrottleRegistry;
 
 /**

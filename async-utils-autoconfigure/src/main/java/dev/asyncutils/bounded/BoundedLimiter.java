@@ -5,6 +5,7 @@ import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.asyncutils.backend.RemoteBounded;
 import dev.asyncutils.BoundedRejectedException;
 import dev.asyncutils.backend.RemoteInstance;
 import dev.asyncutils.core.admission.Admission;

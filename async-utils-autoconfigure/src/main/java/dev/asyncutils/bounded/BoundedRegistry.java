@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 
+import dev.asyncutils.backend.BoundedBackend;
 import dev.asyncutils.annotation.Bounded;
 import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.Backends;

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.asyncutils.backend.RemoteBounded;
 import dev.asyncutils.BoundedRejectedException;
 import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.BackendStoppedException;

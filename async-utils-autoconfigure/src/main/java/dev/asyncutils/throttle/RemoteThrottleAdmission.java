@@ -13,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.asyncutils.backend.RemoteThrottle;
 import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.BackendStoppedException;

@@ -50,24 +50,7 @@ public class ThrottleProperties {
 	/**
 	 * The settings of one throttle instance; {@code null} means unset.
 	 */
-	public static class Spec implements BackendSpec {
-
-		/**
-		 * Permits per 'per' period (greater than 0, fractions allowed). No built-in
-		 * default: must come from the annotation or from here.
-		 */
-		private @Nullable Double rate;
-
-		/**
-		 * The period the rate refers to. Built-in default: 1s.
-		 */
-		private @Nullable Duration per;
-
-		/**
-		 * Bucket capacity: calls that may start back to back after idle time. Built-in
-		 * default: max(1, ceil(rate)).
-		 */
-		private @Nullable Integer burst;
+	public static class Spec extends LimitSpec implements BackendSpec {
 
 		/**
 		 * Longest a caller may wait for a permit; 0 rejects at once. Built-in default:
@@ -101,54 +84,6 @@ public class ThrottleProperties {
 		 */
 		@NestedConfigurationProperty
 		private final RedisSpec redis = new RedisSpec();
-
-		/**
-		 * Return the rate.
-		 * @return the rate, {@code null} if unset
-		 */
-		public @Nullable Double getRate() {
-			return this.rate;
-		}
-
-		/**
-		 * Set the rate.
-		 * @param rate permits per period
-		 */
-		public void setRate(@Nullable Double rate) {
-			this.rate = rate;
-		}
-
-		/**
-		 * Return the period.
-		 * @return the period, {@code null} if unset
-		 */
-		public @Nullable Duration getPer() {
-			return this.per;
-		}
-
-		/**
-		 * Set the period.
-		 * @param per the period
-		 */
-		public void setPer(@Nullable Duration per) {
-			this.per = per;
-		}
-
-		/**
-		 * Return the burst capacity.
-		 * @return the capacity, {@code null} if unset
-		 */
-		public @Nullable Integer getBurst() {
-			return this.burst;
-		}
-
-		/**
-		 * Set the burst capacity.
-		 * @param burst the capacity
-		 */
-		public void setBurst(@Nullable Integer burst) {
-			this.burst = burst;
-		}
 
 		/**
 		 * Return the longest wait for a permit.
@@ -227,12 +162,14 @@ public class ThrottleProperties {
 	}
 
 	/**
-	 * One further limit of a throttle instance.
+	 * One limit: a rate per period and a burst. The instance's own limit (in a
+	 * {@link Spec}) or one of its further limits.
 	 */
 	public static class LimitSpec {
 
 		/**
-		 * Permits per 'per' period (greater than 0, fractions allowed). Required.
+		 * Permits per 'per' period (greater than 0, fractions allowed). No built-in
+		 * default: must come from the annotation or from here.
 		 */
 		private @Nullable Double rate;
 
@@ -242,8 +179,8 @@ public class ThrottleProperties {
 		private @Nullable Duration per;
 
 		/**
-		 * Capacity: permits that may be taken back to back after idle time. Built-in
-		 * default: max(1, ceil(rate)).
+		 * Bucket capacity: permits that may be taken back to back after idle time.
+		 * Built-in default: max(1, ceil(rate)).
 		 */
 		private @Nullable Integer burst;
 

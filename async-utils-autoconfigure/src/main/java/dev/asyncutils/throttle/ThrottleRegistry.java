@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 
+import dev.asyncutils.backend.ThrottleBackend;
 import dev.asyncutils.annotation.Throttle;
 import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.Backends;

@@ -7,6 +7,7 @@ import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.asyncutils.backend.RemoteThrottle;
 import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.backend.RemoteInstance;
 import dev.asyncutils.core.KeyedInstances;

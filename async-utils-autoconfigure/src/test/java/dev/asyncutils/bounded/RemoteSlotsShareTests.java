@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
+import dev.asyncutils.backend.RemoteBounded;
 import dev.asyncutils.backend.Backend;
 import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.BackendUnavailableException;

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import dev.asyncutils.backend.RemoteThrottle;
 import dev.asyncutils.ThrottleRejectedException;
 import dev.asyncutils.backend.Backend;
 import dev.asyncutils.backend.BackendSettings;

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.asyncutils.backend.RemoteThrottle;
 import dev.asyncutils.backend.Backend;
 import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.OnFailure;

@@ -33,11 +33,11 @@ import org.springframework.context.SmartLifecycle;
 
 import dev.asyncutils.backend.BackendStoppedException;
 import dev.asyncutils.backend.BackendUnavailableException;
-import dev.asyncutils.bounded.BoundedBackend;
+import dev.asyncutils.backend.BoundedBackend;
 import dev.asyncutils.bounded.BoundedSettings;
-import dev.asyncutils.bounded.RemoteBounded;
-import dev.asyncutils.throttle.RemoteThrottle;
-import dev.asyncutils.throttle.ThrottleBackend;
+import dev.asyncutils.backend.RemoteBounded;
+import dev.asyncutils.backend.RemoteThrottle;
+import dev.asyncutils.backend.ThrottleBackend;
 import dev.asyncutils.throttle.ThrottleSettings;
 
 /**

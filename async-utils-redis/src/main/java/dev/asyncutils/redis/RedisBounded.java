@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.bounded.BoundedSettings;
-import dev.asyncutils.bounded.RemoteBounded;
+import dev.asyncutils.backend.RemoteBounded;
 
 /**
  * The slots of a bounded instance in Redis: one sorted set of holder ids scored by the

@@ -6,7 +6,7 @@ import java.util.function.BooleanSupplier;
 
 import io.lettuce.core.ScriptOutputType;
 
-import dev.asyncutils.throttle.RemoteThrottle;
+import dev.asyncutils.backend.RemoteThrottle;
 import dev.asyncutils.throttle.ThrottleSettings;
 
 /**

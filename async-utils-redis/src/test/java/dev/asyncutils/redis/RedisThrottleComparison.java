@@ -30,7 +30,7 @@ import dev.asyncutils.annotation.Throttle;
 import dev.asyncutils.backend.Backend;
 import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.OnFailure;
-import dev.asyncutils.throttle.RemoteThrottle;
+import dev.asyncutils.backend.RemoteThrottle;
 import dev.asyncutils.throttle.ThrottleSettings;
 
 /**

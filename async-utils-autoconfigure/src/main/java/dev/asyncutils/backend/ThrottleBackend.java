@@ -1,4 +1,6 @@
-package dev.asyncutils.throttle;
+package dev.asyncutils.backend;
+
+import dev.asyncutils.throttle.ThrottleSettings;
 
 /**
  * A store that keeps throttle buckets outside this JVM, shared by every JVM that uses the

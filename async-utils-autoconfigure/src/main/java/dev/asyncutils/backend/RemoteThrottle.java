@@ -1,16 +1,14 @@
-package dev.asyncutils.throttle;
+package dev.asyncutils.backend;
 
 import java.util.concurrent.CompletableFuture;
 
-import dev.asyncutils.backend.BackendUnavailableException;
-import dev.asyncutils.backend.RemoteInstance;
-
 /**
  * A token bucket whose state lives in a remote store, with the semantics of
- * {@link TokenBucket} (rate, per, burst; a caller reserves the next permit and waits for
- * it, or is rejected at once when it would wait longer than it may). Implementations
- * never block the calling thread and always complete within the command timeout they are
- * given. Counting, waiting and the failure modes are done by the caller.
+ * {@link dev.asyncutils.throttle.TokenBucket} (rate, per, burst; a caller reserves the
+ * next permit and waits for it, or is rejected at once when it would wait longer than it
+ * may). Implementations never block the calling thread and always complete within the
+ * command timeout they are given. Counting, waiting and the failure modes are done by the
+ * caller.
  *
  * <p>
  * A keyed instance has one remote bucket per key value besides its own (the bucket of a

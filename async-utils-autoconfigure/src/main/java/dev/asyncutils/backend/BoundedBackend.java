@@ -1,4 +1,6 @@
-package dev.asyncutils.bounded;
+package dev.asyncutils.backend;
+
+import dev.asyncutils.bounded.BoundedSettings;
 
 /**
  * A store that keeps the slots of bounded instances outside this JVM, shared by every JVM

@@ -1,11 +1,8 @@
-package dev.asyncutils.bounded;
+package dev.asyncutils.backend;
 
 import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
-
-import dev.asyncutils.backend.BackendUnavailableException;
-import dev.asyncutils.backend.RemoteInstance;
 
 /**
  * The {@code maxConcurrent} slots of a bounded instance, held in a remote store under
