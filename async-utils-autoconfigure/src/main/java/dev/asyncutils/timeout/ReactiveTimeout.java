@@ -84,15 +84,12 @@ final class ReactiveTimeout {
 		private static final int ABORTED = 3;
 
 		/**
-		 * For a {@code Flux}: when its deadline falls, set by {@link #deadlineFromNow}.
+		 * For a {@code Flux}: when its deadline falls ({@link System#nanoTime()}), set
+		 * when it is subscribed.
 		 */
-		private long due;
+		long due;
 
-		Mono<Long> deadlineFromNow(AsyncUtilsScheduler scheduler, long nanos, Call call) {
-			this.due = System.nanoTime() + nanos;
-			return deadline(scheduler, nanos, call);
-		}
-
+		/** For a {@code Flux}: a timer that ends at the stream's deadline. */
 		Mono<Long> sameDeadline(AsyncUtilsScheduler scheduler, Call call) {
 			return deadline(scheduler, this.due - System.nanoTime(), call);
 		}
