@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Function;
@@ -60,6 +61,14 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 
 	private final AtomicBoolean sweepScheduled = new AtomicBoolean();
 
+	/**
+	 * The cache's maintenance (expiry) that a look-up asked for, run at the start of the
+	 * next look-up rather than at the end of this one: run at the end, it could retire
+	 * the instance the look-up is about to hand back (when the clock passed the grace
+	 * period during the look-up), and its caller would go from successor to successor.
+	 */
+	private final AtomicReference<@Nullable Runnable> maintenance = new AtomicReference<>();
+
 	private final LongSupplier clock;
 
 	private final @Nullable ScheduledExecutorService scheduler;
@@ -86,11 +95,13 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 		this.graceNanos = grace.toNanos();
 		Caffeine<Object, I> builder = Caffeine.newBuilder()
 			.ticker(clock::getAsLong)
-			.executor(Runnable::run)
+			.executor(this.maintenance::set)
 			.<Object, I>evictionListener(this::evicted)
 			.expireAfter(new IdleExpiry());
 		if (scheduler != null) {
-			builder.scheduler(Scheduler.forScheduledExecutorService(scheduler));
+			// the timed expiry runs on the scheduler's thread, not deferred to a look-up
+			Scheduler timed = Scheduler.forScheduledExecutorService(scheduler);
+			builder.scheduler((executor, command, delay, unit) -> timed.schedule(Runnable::run, command, delay, unit));
 		}
 		this.cache = builder.build();
 	}
@@ -102,6 +113,7 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 	 * are held already
 	 */
 	public @Nullable I get(Object key) {
+		runMaintenance();
 		I instance = this.cache.getIfPresent(key);
 		if (instance != null) {
 			return instance;
@@ -114,6 +126,15 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 		// calls with new keys arrive, nothing else runs the expiry), then try once more
 		this.cache.cleanUp();
 		return this.cache.get(key, this::create);
+	}
+
+	private void runMaintenance() {
+		if (this.maintenance.get() != null) {
+			Runnable task = this.maintenance.getAndSet(null);
+			if (task != null) {
+				task.run();
+			}
+		}
 	}
 
 	/**
@@ -218,6 +239,7 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 	 * Run pending expiry now (for tests).
 	 */
 	void cleanUp() {
+		runMaintenance();
 		this.cache.cleanUp();
 	}
 

@@ -219,6 +219,27 @@ class KeyedSlotsStressTests {
 		assertThat(limiter.keysHeld()).isEqualTo(1);
 	}
 
+	@Test
+	@Timeout(10)
+	void clockPassingTheGraceDuringEveryLookUpStillGivesEachCallTheKeysCurrentLimit() {
+		// every reading of the clock is more than the grace period after the one before:
+		// a key's limit is due to retire by the time the look-up that created it ends,
+		// which must neither hand that caller a retired limit nor send it from successor
+		// to successor without end
+		AtomicLong clock = new AtomicLong();
+		BoundedSettings settings = new BoundedSettings("racing", 1, Duration.ZERO, null, BackendSettings.LOCAL, 2);
+		BoundedLimiter limiter = new BoundedLimiter(settings, null, () -> clock.addAndGet(TimeUnit.SECONDS.toNanos(2)));
+		for (int i = 0; i < 50; i++) {
+			BoundedLimiter keyed = limiter.forKey("k" + (i % 3));
+			Slot slot = keyed.tryAcquire();
+			assertThat(slot).as("slot of call %d", i).isNotNull();
+			assertThat(limiter.forKey("k" + (i % 3)).tryAcquire()).isNull();
+			slot.close();
+			assertThat(limiter.keysHeld()).isLessThanOrEqualTo(2);
+		}
+		assertThat(limiter.permittedCount()).isEqualTo(50);
+	}
+
 	private static void closeTwice(Slot slot) {
 		slot.close();
 		slot.close();
