@@ -12,7 +12,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
@@ -179,7 +180,9 @@ public class KeyedThrottleBenchmark {
 	/**
 	 * The application.
 	 */
-	@SpringBootApplication(proxyBeanMethods = false)
+	// no component scan: the other benchmarks' applications live in this package
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
 	public static class App {
 
 		@Bean
