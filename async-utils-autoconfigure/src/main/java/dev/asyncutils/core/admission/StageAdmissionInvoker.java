@@ -76,7 +76,20 @@ final class StageAdmissionInvoker implements Invoker {
 		// set order, and a caller chaining its next call onto this one must find the slot
 		// free (the outcome recorded)
 		CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
-		stage.whenComplete((value, failure) -> {
+		completeAfterRelease(stage, result, permit, start);
+		// the caller cancelling (or completing) its stage first ends the method's stage,
+		// whose completion gives the permit back
+		result.whenComplete((value, failure) -> Stages.cancel(stage));
+		return result;
+	}
+
+	/**
+	 * When the method's stage ends, give the permit back (recording the outcome), then
+	 * pass the outcome on to the stage the caller holds.
+	 */
+	private void completeAfterRelease(CompletionStage<@Nullable Object> inner,
+			CompletableFuture<@Nullable Object> result, Permit permit, long start) {
+		inner.whenComplete((value, failure) -> {
 			release(permit, failure, start);
 			if (failure != null) {
 				result.completeExceptionally(Failures.unwrap(failure));
@@ -85,10 +98,6 @@ final class StageAdmissionInvoker implements Invoker {
 				result.complete(value);
 			}
 		});
-		// the caller cancelling (or completing) its stage first ends the method's stage,
-		// whose completion gives the permit back
-		result.whenComplete((value, failure) -> Stages.cancel(stage));
-		return result;
 	}
 
 	private void release(Permit permit, @Nullable Throwable failure, long start) {
@@ -163,15 +172,7 @@ final class StageAdmissionInvoker implements Invoker {
 			}
 			long start = StageAdmissionInvoker.this.recording ? System.nanoTime() : 0L;
 			CompletionStage<@Nullable Object> inner = Stages.invoke(StageAdmissionInvoker.this.next, this.call);
-			inner.whenComplete((value, failure) -> {
-				release(permit, failure, start);
-				if (failure != null) {
-					this.result.completeExceptionally(Failures.unwrap(failure));
-				}
-				else {
-					this.result.complete(value);
-				}
-			});
+			completeAfterRelease(inner, this.result, permit, start);
 			Stages.propagateCancellation(this.result, inner);
 		}
 
