@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,12 +33,17 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * The entries live in a Caffeine cache whose per-entry expiry is the time until the entry
- * is idle plus a grace period, renewed on every use. When an entry expires, it is
- * {@linkplain Retirable#retire() retired}: from then on every use of it fails and looks
- * the key up again, so no caller can take from an entry that was forgotten. Should an
- * entry expire while still in use (a caller descheduled for longer than the grace period
- * between looking it up and using it), it cannot retire; it is then kept aside and handed
- * back to the next caller of its key, and retired later, once idle.
+ * is idle plus a grace period, from its creation. A call finds its key's entry in a plain
+ * map that mirrors the cache (a look-up without a clock read: on this path a clock read
+ * costs more than the rest of the look-up), so a use does not renew the expiry. When an
+ * entry expires, it leaves the mirror and is {@linkplain Retirable#retire() retired} if
+ * it is idle: from then on every use of it fails and looks the key up again, so no caller
+ * can take from an entry that was forgotten, and the fresh entry that replaces it admits
+ * what the forgotten one would have. An entry that expires while still in use (busy, or a
+ * caller that looked it up but has not used it yet) cannot retire; it is then kept aside,
+ * handed back to the next caller of its key with a fresh expiry, and retired later, once
+ * idle. A key in constant use thus costs one look-up under the cache's lock per grace
+ * period.
  *
  * @param <I> the instance type
  */
@@ -46,6 +52,8 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 	/** How long an idle entry is kept before it is forgotten. */
 	public static final Duration GRACE = Duration.ofSeconds(1);
 
+	private static final int UNSCHEDULED_EXPIRY_SAMPLE = 63;
+
 	private final long graceNanos;
 
 	private final int maxKeys;
@@ -53,6 +61,12 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 	private final Function<Object, I> factory;
 
 	private final Cache<Object, I> cache;
+
+	/**
+	 * The cache's entries, for the look-ups of calls: written only under the cache's lock
+	 * of the key (when an entry is created or evicted), read without one.
+	 */
+	private final Map<Object, I> live = new ConcurrentHashMap<>();
 
 	/** Entries that expired while still in use, by key. */
 	private final Map<Object, I> aside = new ConcurrentHashMap<>();
@@ -113,8 +127,15 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 	 * are held already
 	 */
 	public @Nullable I get(Object key) {
+		if (this.scheduler == null && (ThreadLocalRandom.current().nextInt() & UNSCHEDULED_EXPIRY_SAMPLE) == 0) {
+			// nothing else runs the expiry of an instance without a scheduler whose calls
+			// all find their entry: one look-up in 64 does (before it looks up, so that
+			// it
+			// never retires the entry it is about to hand back)
+			this.cache.cleanUp();
+		}
 		runMaintenance();
-		I instance = this.cache.getIfPresent(key);
+		I instance = this.live.get(key);
 		if (instance != null) {
 			return instance;
 		}
@@ -138,19 +159,22 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 	}
 
 	/**
-	 * Renew the expiry of a key's entry after a use that may have made it busy for longer
-	 * (a reservation far ahead).
-	 * @param key the key value
+	 * Create the entry of a key (under the cache's lock of the key): the one kept aside,
+	 * else a new one within {@code max-keys}.
 	 */
-	public void touch(Object key) {
-		this.cache.getIfPresent(key);
-	}
-
 	private @Nullable I create(Object key) {
 		I instance = this.aside.remove(key);
-		if (instance != null) {
-			return instance;
+		if (instance == null) {
+			instance = newInstance(key);
+			if (instance == null) {
+				return null;
+			}
 		}
+		this.live.put(key, instance);
+		return instance;
+	}
+
+	private @Nullable I newInstance(Object key) {
 		while (true) {
 			int held = this.held.get();
 			if (held >= this.maxKeys) {
@@ -162,10 +186,17 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 		}
 	}
 
+	/**
+	 * An entry expired (under the cache's lock of the key): callers stop finding it, then
+	 * it retires, or waits aside if it is still in use.
+	 */
 	private void evicted(@Nullable Object key, @Nullable I instance, RemovalCause cause) {
 		if (key == null || instance == null) {
 			return;
 		}
+		// first out of the mirror: a caller that finds no entry looks it up under the
+		// lock we hold, and so never meets this one retired
+		this.live.remove(key, instance);
 		if (instance.retire()) {
 			this.held.decrementAndGet();
 			return;

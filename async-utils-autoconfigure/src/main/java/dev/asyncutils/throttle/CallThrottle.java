@@ -92,34 +92,38 @@ final class CallThrottle implements Admission {
 		if (fixed != null) {
 			return fixed;
 		}
-		int permits = this.fixedPermits;
-		if (this.permits != null) {
-			permits = permits(call);
-			if (permits < 0 || permits > this.bucket.maxPermits()) {
-				return new FailedAdmission(new IllegalArgumentException(
-						this.permits + " of " + call.method().getName() + " needs " + permits + " permits; "
-								+ ((permits < 0) ? "it must not be negative"
-										: "more than the burst (" + this.bucket.maxPermits()
-												+ ") of throttle instance '" + this.bucket.settings().name()
-												+ "', so the call could never start")));
-			}
-		}
-		if (permits == 0) {
-			return FREE;
+		int permits = (this.permits != null) ? permits(call) : this.fixedPermits;
+		if (permits <= 0 || permits > this.bucket.maxPermits()) {
+			return (permits == 0) ? FREE : tooManyPermits(call, permits);
 		}
 		TokenBucket bucket = this.bucket;
-		if (this.key != null) {
-			Object key = this.key.evaluate(call.arguments());
-			if (key != null) {
-				bucket = this.bucket.keyed(key);
+		ArgumentExpression key = this.key;
+		if (key != null) {
+			Object value = key.evaluate(call.arguments());
+			if (value != null) {
+				bucket = bucket.keyed(value);
 				if (bucket == null) {
-					this.bucket.counters().rejected();
-					return new FailedAdmission(this.bucket.maxKeysReached());
+					return maxKeysReached();
 				}
 			}
 		}
 		ThrottleAdmission admission = (ThrottleAdmission) bucket.admission();
 		return (permits == 1) ? admission : admission.withPermits(permits);
+	}
+
+	private Admission tooManyPermits(Call call, int permits) {
+		return new FailedAdmission(
+				new IllegalArgumentException(
+						this.permits + " of " + call.method().getName() + " needs " + permits + " permits; "
+								+ ((permits < 0) ? "it must not be negative"
+										: "more than the burst (" + this.bucket.maxPermits()
+												+ ") of throttle instance '" + this.bucket.settings().name()
+												+ "', so the call could never start")));
+	}
+
+	private Admission maxKeysReached() {
+		this.bucket.counters().rejected();
+		return new FailedAdmission(this.bucket.maxKeysReached());
 	}
 
 	private int permits(Call call) {
@@ -129,8 +133,12 @@ final class CallThrottle implements Admission {
 			long permits = number.longValue();
 			return (permits > Integer.MAX_VALUE) ? Integer.MAX_VALUE : (int) Math.max(-1, permits);
 		}
-		throw new IllegalArgumentException(
-				expression + " of " + call.method().getName() + " gave '" + value + "', not a number of permits");
+		throw notANumber(call, value);
+	}
+
+	private IllegalArgumentException notANumber(Call call, @Nullable Object value) {
+		return new IllegalArgumentException(
+				this.permits + " of " + call.method().getName() + " gave '" + value + "', not a number of permits");
 	}
 
 	@Override

@@ -51,6 +51,29 @@ class KeyedBucketsTests {
 	}
 
 	@Test
+	void idleKeysAreForgottenWhileCallsOnlyFindKnownKeys() {
+		// no scheduler and no new key: nothing but the look-ups of known keys can run the
+		// expiry, and a look-up that finds its key does not touch the cache
+		Limits limits = new Limits(List.of(limit(100 * MS, 1)), this.clock::get);
+		KeyedInstances<State> keyed = keyed(limits, 10);
+		State a = keyed.get("a");
+		State b = keyed.get("b");
+		assertThat(limits.reserve(a, 1, 0)).isNotEqualTo(Limits.REJECTED);
+		assertThat(limits.reserve(b, 1, 0)).isNotEqualTo(Limits.REJECTED);
+		assertThat(keyed.size()).isEqualTo(2);
+		// the cache's own upkeep after the creations runs now, before the clock moves
+		keyed.get("a");
+		keyed.get("a");
+		this.clock.addAndGet(2_000 * MS);
+		for (int i = 0; i < 2_000; i++) {
+			keyed.get("a");
+		}
+		assertThat(keyed.size()).isEqualTo(1);
+		assertThat(limits.reserve(b, 1, 0)).isEqualTo(Limits.RETIRED);
+		assertThat(keyed.get("b")).isNotSameAs(b);
+	}
+
+	@Test
 	void busyBucketIsNeverForgotten() {
 		Limits limits = new Limits(List.of(limit(1_000 * MS, 5)), this.clock::get);
 		KeyedInstances<State> keyed = keyed(limits, 10);
