@@ -109,7 +109,7 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 		this.graceNanos = grace.toNanos();
 		Caffeine<Object, I> builder = Caffeine.newBuilder()
 			.ticker(clock::getAsLong)
-			.executor(this.maintenance::set)
+			.executor(this::maintain)
 			.<Object, I>evictionListener(this::evicted)
 			.expireAfter(new IdleExpiry());
 		if (scheduler != null) {
@@ -131,8 +131,10 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 			// nothing else runs the expiry of an instance without a scheduler whose calls
 			// all find their entry: one look-up in 64 does (before it looks up, so that
 			// it
-			// never retires the entry it is about to hand back)
+			// never retires the entry it is about to hand back), and retires the entries
+			// kept aside that are idle now
 			this.cache.cleanUp();
+			retireIdleAside();
 		}
 		runMaintenance();
 		I instance = this.live.get(key);
@@ -144,9 +146,30 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 			return instance;
 		}
 		// max-keys reached: forget what is due first (without a scheduler, or when only
-		// calls with new keys arrive, nothing else runs the expiry), then try once more
+		// calls with new keys arrive, nothing else runs the expiry) and retire the
+		// entries
+		// kept aside that are idle now, then try once more
 		this.cache.cleanUp();
+		retireIdleAside();
 		return this.cache.get(key, this::create);
+	}
+
+	/**
+	 * Take the cache's maintenance: run by the next look-up, or by the scheduler if there
+	 * is one (the maintenance arms the timed expiry: deferred to a look-up only, a key
+	 * whose calls stopped would never be forgotten).
+	 */
+	private void maintain(Runnable task) {
+		this.maintenance.set(task);
+		ScheduledExecutorService scheduler = this.scheduler;
+		if (scheduler != null) {
+			try {
+				scheduler.execute(this::runMaintenance);
+			}
+			catch (RuntimeException ex) {
+				// shutting down: the next look-up runs it
+			}
+		}
 	}
 
 	private void runMaintenance() {
@@ -225,6 +248,20 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 	 */
 	void sweep() {
 		this.sweepScheduled.set(false);
+		retireIdleAside();
+		if (!this.aside.isEmpty()) {
+			scheduleSweep();
+		}
+	}
+
+	/**
+	 * Retire the entries kept aside that are idle now: by the scheduler's sweep, or
+	 * without a scheduler by the look-ups that run the expiry.
+	 */
+	private void retireIdleAside() {
+		if (this.aside.isEmpty()) {
+			return;
+		}
 		for (Object key : this.aside.keySet()) {
 			this.cache.asMap().compute(key, (k, current) -> {
 				I instance = this.aside.get(k);
@@ -234,9 +271,6 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 				}
 				return current;
 			});
-		}
-		if (!this.aside.isEmpty()) {
-			scheduleSweep();
 		}
 	}
 
