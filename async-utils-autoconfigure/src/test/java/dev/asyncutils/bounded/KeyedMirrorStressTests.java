@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 
 import dev.asyncutils.BoundedRejectedException;
 import dev.asyncutils.backend.BackendSettings;
+import dev.asyncutils.core.admission.Permit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -136,6 +139,240 @@ class KeyedMirrorStressTests {
 		this.clock.addAndGet(10 * SECOND);
 		Awaits.until("the keys are forgotten once free, without any further call", () -> limiter.keysHeld() == 0,
 				() -> "keys held: " + limiter.keysHeld());
+	}
+
+	@Test
+	void waitersOfALimitThatExpiresWhileTheyWaitAreServedByItAndNewCallersJoinThem() throws Exception {
+		BoundedLimiter limiter = limiter(1, Duration.ofSeconds(20), 4);
+		BoundedLimiter keyed = limiter.forKey("k");
+		Slot holder = keyed.tryAcquire();
+		AtomicInteger inFlight = new AtomicInteger();
+		AtomicInteger overLimit = new AtomicInteger();
+		AtomicInteger served = new AtomicInteger();
+		Set<BoundedLimiter> limits = ConcurrentHashMap.newKeySet();
+		ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+		Runnable caller = () -> {
+			try {
+				BoundedLimiter limit = limiter.forKey("k");
+				limits.add(limit);
+				Slot slot = limit.acquire();
+				if (inFlight.incrementAndGet() > 1) {
+					overLimit.incrementAndGet();
+				}
+				Thread.sleep(2);
+				inFlight.decrementAndGet();
+				slot.close();
+				served.incrementAndGet();
+			}
+			catch (Throwable ex) {
+				failures.add(ex);
+			}
+		};
+		List<Thread> callers = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			callers.add(start(caller));
+		}
+		Awaits.until("four callers wait", () -> keyed.waiting() == 4);
+		// the limit expires while held and waited for: the look-ups of another key run
+		// the expiry (one in 64)
+		this.clock.addAndGet(10 * SECOND);
+		for (int i = 0; i < 2_000; i++) {
+			limiter.forKey("other");
+		}
+		// kept aside and handed back: not replaced by a limit with a free slot
+		assertThat(limiter.forKey("k")).isSameAs(keyed);
+		assertThat(limiter.forKey("k").tryAcquire()).isNull();
+		for (int i = 0; i < 2; i++) {
+			callers.add(start(caller));
+		}
+		Awaits.until("six callers wait", () -> keyed.waiting() == 6);
+		holder.close();
+		for (Thread thread : callers) {
+			thread.join(10_000);
+			assertThat(thread.isAlive()).isFalse();
+		}
+		assertThat(failures).isEmpty();
+		assertThat(served.get()).isEqualTo(6);
+		assertThat(overLimit.get()).isZero();
+		assertThat(limits).containsExactly(keyed);
+		assertThat(keyed.active()).isZero();
+		assertThat(keyed.waiting()).isZero();
+		// free now, forgotten a grace period later; its key then gets a fresh limit
+		this.clock.addAndGet(10 * SECOND);
+		for (int i = 0; i < 2_000 && limiter.keysHeld() > 1; i++) {
+			limiter.forKey("other");
+		}
+		assertThat(limiter.keysHeld()).isEqualTo(1);
+		BoundedLimiter fresh = limiter.forKey("k");
+		assertThat(fresh).isNotSameAs(keyed);
+		Slot slot = fresh.tryAcquire();
+		assertThat(slot).isNotNull();
+		assertThat(fresh.tryAcquire()).isNull();
+		slot.close();
+	}
+
+	@Test
+	void stalledCallersOfFewKeysNeverOverAdmitNorLoseASlotWithoutAScheduler() throws Exception {
+		stress(false);
+	}
+
+	@Test
+	void stalledCallersOfFewKeysNeverOverAdmitNorLoseASlotWithAScheduler() throws Exception {
+		stress(true);
+	}
+
+	/**
+	 * Six threads on three keys with max-keys 2: each looks its key up, sometimes stalls
+	 * before using it, takes a slot (without waiting, waiting on its thread, or through a
+	 * future), sometimes holds it across a stall, and releases it; each call moves the
+	 * clock by up to 0.6 s, so limits expire all the time, idle or held.
+	 */
+	private void stress(boolean scheduled) throws Exception {
+		int limit = 2;
+		int keys = 3;
+		int maxKeys = 2;
+		BoundedLimiter limiter = limiter(limit, Duration.ofMillis(20), maxKeys);
+		ScheduledExecutorService futures = timer();
+		if (scheduled) {
+			limiter.keyTimer(timer());
+		}
+		AtomicIntegerArray inFlight = new AtomicIntegerArray(keys);
+		AtomicInteger overLimit = new AtomicInteger();
+		AtomicInteger keysOutOfRange = new AtomicInteger();
+		AtomicInteger calls = new AtomicInteger();
+		AtomicInteger permitted = new AtomicInteger();
+		AtomicInteger rejected = new AtomicInteger();
+		AtomicInteger none = new AtomicInteger();
+		Set<BoundedLimiter> limits = ConcurrentHashMap.newKeySet();
+		ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+		long runFor = TimeUnit.SECONDS.toNanos(3);
+		List<Thread> workers = new ArrayList<>();
+		for (int t = 0; t < 6; t++) {
+			int mode = t % 3;
+			workers.add(start(() -> {
+				try {
+					long begin = System.nanoTime();
+					ThreadLocalRandom random = ThreadLocalRandom.current();
+					while (System.nanoTime() - begin < runFor) {
+						int key = random.nextInt(keys);
+						calls.incrementAndGet();
+						this.clock.addAndGet(random.nextLong(600 * TimeUnit.MILLISECONDS.toNanos(1)));
+						Slot slot;
+						try {
+							BoundedLimiter keyed = limiter.forKey("k" + key);
+							limits.add(keyed);
+							if (random.nextInt(32) == 0) {
+								// stalled between look-up and use
+								Thread.sleep(1);
+							}
+							slot = take(keyed, mode, futures);
+						}
+						catch (BoundedRejectedException ex) {
+							rejected.incrementAndGet();
+							continue;
+						}
+						if (slot == null) {
+							none.incrementAndGet();
+							continue;
+						}
+						permitted.incrementAndGet();
+						if (inFlight.incrementAndGet(key) > limit) {
+							overLimit.incrementAndGet();
+						}
+						int held = limiter.keysHeld();
+						if (held < 0 || held > maxKeys) {
+							keysOutOfRange.incrementAndGet();
+						}
+						if (random.nextInt(32) == 0) {
+							// held across a stall: its limit expires while held
+							Thread.sleep(1);
+						}
+						inFlight.decrementAndGet(key);
+						slot.close();
+					}
+				}
+				catch (Throwable ex) {
+					failures.add(ex);
+				}
+			}));
+		}
+		for (Thread worker : workers) {
+			worker.join(30_000);
+			assertThat(worker.isAlive()).isFalse();
+		}
+		System.out.printf("stalled keyed slots (%s): %d calls, %d permitted, %d rejected, %d none free, %d limits%n",
+				scheduled ? "scheduled" : "unscheduled", calls.get(), permitted.get(), rejected.get(), none.get(),
+				limits.size());
+		assertThat(failures).isEmpty();
+		assertThat(overLimit.get()).isZero();
+		assertThat(keysOutOfRange.get()).isZero();
+		assertThat(permitted.get() + rejected.get() + none.get()).isEqualTo(calls.get());
+		assertThat(limiter.rejectedCount()).isEqualTo(rejected.get());
+		assertThat(permitted.get()).isGreaterThan(1000);
+		assertThat(limits).hasSizeGreaterThan(keys * 10);
+		for (BoundedLimiter keyed : limits) {
+			assertThat(keyed.active()).isZero();
+			assertThat(keyed.waiting()).isZero();
+		}
+		// every key's limit is whole once the others are forgotten
+		for (int key = 0; key < keys; key++) {
+			this.clock.addAndGet(100 * SECOND);
+			BoundedLimiter keyed = limiter.forKey("k" + key);
+			List<Slot> slots = new ArrayList<>();
+			for (int i = 0; i < limit; i++) {
+				Slot slot = keyed.tryAcquire();
+				assertThat(slot).as("slot %d of key k%d", i, key).isNotNull();
+				slots.add(slot);
+			}
+			assertThat(keyed.tryAcquire()).isNull();
+			slots.forEach(Slot::close);
+		}
+		this.clock.addAndGet(100 * SECOND);
+		if (scheduled) {
+			Awaits.until("idle keys are forgotten without any call", () -> limiter.keysHeld() == 0,
+					() -> "keys held: " + limiter.keysHeld());
+		}
+		else {
+			for (int i = 0; i < 2_000 && limiter.keysHeld() > 1; i++) {
+				limiter.forKey("k0");
+			}
+			assertThat(limiter.keysHeld()).isEqualTo(1);
+		}
+	}
+
+	private static Thread start(Runnable task) {
+		Thread thread = new Thread(task);
+		thread.start();
+		return thread;
+	}
+
+	/**
+	 * Take a slot: without waiting, waiting on this thread, or through a future.
+	 * @return the slot, {@code null} if none was free and the call may not wait
+	 */
+	private static Slot take(BoundedLimiter keyed, int mode, ScheduledExecutorService futures) throws Exception {
+		switch (mode) {
+			case 0 -> {
+				return keyed.tryAcquire();
+			}
+			case 1 -> {
+				return keyed.acquire();
+			}
+			default -> {
+				CompletableFuture<Permit> later = keyed.admission().admitLater(futures);
+				Permit permit;
+				try {
+					permit = later.get(10, TimeUnit.SECONDS);
+				}
+				catch (ExecutionException ex) {
+					if (ex.getCause() instanceof BoundedRejectedException rejected) {
+						throw rejected;
+					}
+					throw ex;
+				}
+				return new Slot("mirror", permit);
+			}
+		}
 	}
 
 }
