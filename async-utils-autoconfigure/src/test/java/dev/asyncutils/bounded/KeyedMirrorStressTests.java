@@ -212,6 +212,31 @@ class KeyedMirrorStressTests {
 	}
 
 	@Test
+	@Timeout(20)
+	void clockPassingTheGraceAtEveryReadWithASchedulerStillGivesEachCallASlot() throws Exception {
+		// every reading of the clock is 2 s after the one before: with a scheduler, the
+		// cache's upkeep runs on it, at the same time as the calls, and may retire a
+		// limit
+		// that a caller just looked up; that caller goes to the key's next limit, and
+		// must
+		// get a slot in the end, without going from successor to successor without end
+		AtomicLong racing = new AtomicLong();
+		BoundedLimiter limiter = new BoundedLimiter(
+				new BoundedSettings("racing", 1, Duration.ZERO, null, BackendSettings.LOCAL, 2), null,
+				() -> racing.addAndGet(2 * SECOND));
+		limiter.keyTimer(timer());
+		for (int i = 0; i < 2_000; i++) {
+			BoundedLimiter keyed = limiter.forKey("k" + (i % 3));
+			Slot slot = keyed.tryAcquire();
+			assertThat(slot).as("slot of call %d", i).isNotNull();
+			assertThat(limiter.forKey("k" + (i % 3)).tryAcquire()).isNull();
+			slot.close();
+			assertThat(limiter.keysHeld()).isBetween(0, 2);
+		}
+		assertThat(limiter.permittedCount()).isEqualTo(2_000);
+	}
+
+	@Test
 	void stalledCallersOfFewKeysNeverOverAdmitNorLoseASlotWithoutAScheduler() throws Exception {
 		stress(false);
 	}
