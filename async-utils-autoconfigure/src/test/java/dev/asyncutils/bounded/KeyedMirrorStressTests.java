@@ -9,12 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -209,6 +211,39 @@ class KeyedMirrorStressTests {
 		assertThat(slot).isNotNull();
 		assertThat(fresh.tryAcquire()).isNull();
 		slot.close();
+	}
+
+	@Test
+	void waitersOfAKeyWhoseLimitExpiredUnnoticedAreEndedAtShutdown() throws Exception {
+		// a use no longer renews the expiry: a limit that is held and waited for expires
+		// a grace period after its creation, and stays in the cache, expired, until the
+		// next upkeep; the shutdown must still end its waiters
+		BoundedLimiter limiter = limiter(1, Duration.ofSeconds(30), 4);
+		BoundedLimiter keyed = limiter.forKey("k");
+		Slot holder = keyed.tryAcquire();
+		AtomicReference<Throwable> outcome = new AtomicReference<>();
+		Thread waiter = start(() -> {
+			try {
+				limiter.forKey("k").acquire().close();
+				outcome.set(new AssertionError("granted a slot"));
+			}
+			catch (Throwable ex) {
+				outcome.set(ex);
+			}
+		});
+		Awaits.until("a caller waits", () -> keyed.waiting() == 1);
+		this.clock.addAndGet(10 * SECOND);
+		limiter.shutDown();
+		waiter.join(5_000);
+		try {
+			assertThat(waiter.isAlive()).as("the waiter still waits 5 s after the shutdown").isFalse();
+			assertThat(outcome.get()).isInstanceOf(RejectedExecutionException.class)
+				.hasMessageContaining("shutting down");
+		}
+		finally {
+			waiter.interrupt();
+			holder.close();
+		}
 	}
 
 	@Test
