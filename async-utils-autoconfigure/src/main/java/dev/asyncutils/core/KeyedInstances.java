@@ -288,7 +288,9 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 	 * @param action the action
 	 */
 	public void forEach(Consumer<? super I> action) {
-		this.cache.asMap().values().forEach(action);
+		// the mirror, not the cache: the cache's views skip an entry that expired and was
+		// not evicted yet, which may still be in use
+		this.live.values().forEach(action);
 		this.aside.values().forEach(action);
 	}
 
