@@ -76,6 +76,13 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 	private final AtomicBoolean sweepScheduled = new AtomicBoolean();
 
 	/**
+	 * When a look-up may next retire the idle entries kept aside (on the clock): at most
+	 * once a grace period, so that a flood of calls with new keys beyond max-keys does
+	 * not walk all of them every time.
+	 */
+	private volatile long nextAsideSweep;
+
+	/**
 	 * The cache's maintenance (expiry) that a look-up asked for, run at the start of the
 	 * next look-up rather than at the end of this one: run at the end, it could retire
 	 * the instance the look-up is about to hand back (when the clock passed the grace
@@ -107,6 +114,7 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 		this.clock = clock;
 		this.scheduler = scheduler;
 		this.graceNanos = grace.toNanos();
+		this.nextAsideSweep = clock.getAsLong();
 		Caffeine<Object, I> builder = Caffeine.newBuilder()
 			.ticker(clock::getAsLong)
 			.executor(this::maintain)
@@ -128,13 +136,12 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 	 */
 	public @Nullable I get(Object key) {
 		if (this.scheduler == null && (ThreadLocalRandom.current().nextInt() & UNSCHEDULED_EXPIRY_SAMPLE) == 0) {
-			// nothing else runs the expiry of an instance without a scheduler whose calls
-			// all find their entry: one look-up in 64 does (before it looks up, so that
-			// it
-			// never retires the entry it is about to hand back), and retires the entries
-			// kept aside that are idle now
+			// nothing else runs the expiry of an instance without a scheduler whose
+			// calls all find their entry: one look-up in 64 does, before it looks up (so
+			// that it never retires the entry it is about to hand back), and retires the
+			// entries kept aside that are idle now
 			this.cache.cleanUp();
-			retireIdleAside();
+			retireIdleAsideNow();
 		}
 		runMaintenance();
 		I instance = this.live.get(key);
@@ -150,7 +157,7 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 		// entries
 		// kept aside that are idle now, then try once more
 		this.cache.cleanUp();
-		retireIdleAside();
+		retireIdleAsideNow();
 		return this.cache.get(key, this::create);
 	}
 
@@ -255,8 +262,23 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 	}
 
 	/**
-	 * Retire the entries kept aside that are idle now: by the scheduler's sweep, or
-	 * without a scheduler by the look-ups that run the expiry.
+	 * Retire the entries kept aside that are idle now, on a look-up that runs the expiry
+	 * (without a scheduler, nothing else does), at most once a grace period.
+	 */
+	private void retireIdleAsideNow() {
+		if (this.aside.isEmpty()) {
+			return;
+		}
+		long now = this.clock.getAsLong();
+		long next = this.nextAsideSweep;
+		if (now - next >= 0) {
+			this.nextAsideSweep = now + this.graceNanos;
+			retireIdleAside();
+		}
+	}
+
+	/**
+	 * Retire the entries kept aside that are idle now.
 	 */
 	private void retireIdleAside() {
 		if (this.aside.isEmpty()) {
