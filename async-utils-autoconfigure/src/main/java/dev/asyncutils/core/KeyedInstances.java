@@ -171,7 +171,9 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 		ScheduledExecutorService scheduler = this.scheduler;
 		if (scheduler != null) {
 			try {
-				scheduler.execute(this::runMaintenance);
+				// scheduled rather than executed: never run by the look-up that asked
+				// for it, even when the scheduler's executor runs tasks on the caller
+				scheduler.schedule(this::runMaintenance, 0, TimeUnit.NANOSECONDS);
 			}
 			catch (RuntimeException ex) {
 				// shutting down: the next look-up runs it
