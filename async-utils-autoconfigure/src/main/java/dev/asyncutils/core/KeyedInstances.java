@@ -83,10 +83,11 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 	private volatile long nextAsideSweep;
 
 	/**
-	 * The cache's maintenance (expiry) that a look-up asked for, run at the start of the
-	 * next look-up rather than at the end of this one: run at the end, it could retire
-	 * the instance the look-up is about to hand back (when the clock passed the grace
-	 * period during the look-up), and its caller would go from successor to successor.
+	 * The cache's maintenance (expiry) that a look-up asked for, run by the scheduler if
+	 * there is one, and at the start of the next look-up rather than at the end of this
+	 * one: run at the end, it could retire the instance the look-up is about to hand back
+	 * (when the clock passed the grace period during the look-up), and its caller would
+	 * go from successor to successor.
 	 */
 	private final AtomicReference<@Nullable Runnable> maintenance = new AtomicReference<>();
 
@@ -153,9 +154,8 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 			return instance;
 		}
 		// max-keys reached: forget what is due first (without a scheduler, or when only
-		// calls with new keys arrive, nothing else runs the expiry) and retire the
-		// entries
-		// kept aside that are idle now, then try once more
+		// calls with new keys arrive, nothing else runs the expiry), retire what was
+		// kept aside and is idle now, then try once more
 		this.cache.cleanUp();
 		retireIdleAsideNow();
 		return this.cache.get(key, this::create);
