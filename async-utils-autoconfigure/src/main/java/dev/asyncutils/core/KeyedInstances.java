@@ -76,10 +76,18 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 	private final AtomicBoolean sweepScheduled = new AtomicBoolean();
 
 	/**
-	 * The cache's maintenance (expiry) that a look-up asked for, run at the start of the
-	 * next look-up rather than at the end of this one: run at the end, it could retire
-	 * the instance the look-up is about to hand back (when the clock passed the grace
-	 * period during the look-up), and its caller would go from successor to successor.
+	 * When a look-up may next retire the idle entries kept aside (on the clock): at most
+	 * once a grace period, so that a flood of calls with new keys beyond max-keys does
+	 * not walk all of them every time.
+	 */
+	private volatile long nextAsideSweep;
+
+	/**
+	 * The cache's maintenance (expiry) that a look-up asked for, run by the scheduler if
+	 * there is one, and at the start of the next look-up rather than at the end of this
+	 * one: run at the end, it could retire the instance the look-up is about to hand back
+	 * (when the clock passed the grace period during the look-up), and its caller would
+	 * go from successor to successor.
 	 */
 	private final AtomicReference<@Nullable Runnable> maintenance = new AtomicReference<>();
 
@@ -107,9 +115,10 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 		this.clock = clock;
 		this.scheduler = scheduler;
 		this.graceNanos = grace.toNanos();
+		this.nextAsideSweep = clock.getAsLong();
 		Caffeine<Object, I> builder = Caffeine.newBuilder()
 			.ticker(clock::getAsLong)
-			.executor(this.maintenance::set)
+			.executor(this::maintain)
 			.<Object, I>evictionListener(this::evicted)
 			.expireAfter(new IdleExpiry());
 		if (scheduler != null) {
@@ -128,11 +137,12 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 	 */
 	public @Nullable I get(Object key) {
 		if (this.scheduler == null && (ThreadLocalRandom.current().nextInt() & UNSCHEDULED_EXPIRY_SAMPLE) == 0) {
-			// nothing else runs the expiry of an instance without a scheduler whose calls
-			// all find their entry: one look-up in 64 does (before it looks up, so that
-			// it
-			// never retires the entry it is about to hand back)
+			// nothing else runs the expiry of an instance without a scheduler whose
+			// calls all find their entry: one look-up in 64 does, before it looks up (so
+			// that it never retires the entry it is about to hand back), and retires the
+			// entries kept aside that are idle now
 			this.cache.cleanUp();
+			retireIdleAsideNow();
 		}
 		runMaintenance();
 		I instance = this.live.get(key);
@@ -144,9 +154,31 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 			return instance;
 		}
 		// max-keys reached: forget what is due first (without a scheduler, or when only
-		// calls with new keys arrive, nothing else runs the expiry), then try once more
+		// calls with new keys arrive, nothing else runs the expiry), retire what was
+		// kept aside and is idle now, then try once more
 		this.cache.cleanUp();
+		retireIdleAsideNow();
 		return this.cache.get(key, this::create);
+	}
+
+	/**
+	 * Take the cache's maintenance: run by the next look-up, or by the scheduler if there
+	 * is one (the maintenance arms the timed expiry: deferred to a look-up only, a key
+	 * whose calls stopped would never be forgotten).
+	 */
+	private void maintain(Runnable task) {
+		this.maintenance.set(task);
+		ScheduledExecutorService scheduler = this.scheduler;
+		if (scheduler != null) {
+			try {
+				// scheduled rather than executed: never run by the look-up that asked
+				// for it, even when the scheduler's executor runs tasks on the caller
+				scheduler.schedule(this::runMaintenance, 0, TimeUnit.NANOSECONDS);
+			}
+			catch (RuntimeException ex) {
+				// shutting down: the next look-up runs it
+			}
+		}
 	}
 
 	private void runMaintenance() {
@@ -225,6 +257,35 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 	 */
 	void sweep() {
 		this.sweepScheduled.set(false);
+		retireIdleAside();
+		if (!this.aside.isEmpty()) {
+			scheduleSweep();
+		}
+	}
+
+	/**
+	 * Retire the entries kept aside that are idle now, on a look-up that runs the expiry
+	 * (without a scheduler, nothing else does), at most once a grace period.
+	 */
+	private void retireIdleAsideNow() {
+		if (this.aside.isEmpty()) {
+			return;
+		}
+		long now = this.clock.getAsLong();
+		long next = this.nextAsideSweep;
+		if (now - next >= 0) {
+			this.nextAsideSweep = now + this.graceNanos;
+			retireIdleAside();
+		}
+	}
+
+	/**
+	 * Retire the entries kept aside that are idle now.
+	 */
+	private void retireIdleAside() {
+		if (this.aside.isEmpty()) {
+			return;
+		}
 		for (Object key : this.aside.keySet()) {
 			this.cache.asMap().compute(key, (k, current) -> {
 				I instance = this.aside.get(k);
@@ -234,9 +295,6 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 				}
 				return current;
 			});
-		}
-		if (!this.aside.isEmpty()) {
-			scheduleSweep();
 		}
 	}
 
@@ -254,7 +312,9 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 	 * @param action the action
 	 */
 	public void forEach(Consumer<? super I> action) {
-		this.cache.asMap().values().forEach(action);
+		// the mirror, not the cache: the cache's views skip an entry that expired and was
+		// not evicted yet, which may still be in use
+		this.live.values().forEach(action);
 		this.aside.values().forEach(action);
 	}
 
