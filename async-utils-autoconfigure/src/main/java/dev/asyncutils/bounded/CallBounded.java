@@ -55,8 +55,7 @@ final class CallBounded implements Admission {
 		}
 		BoundedLimiter limiter = this.limiter.keyed(key);
 		if (limiter == null) {
-			this.limiter.counters().rejected();
-			return new FailedAdmission(this.limiter.maxKeysReached());
+			return new FailedAdmission(this.limiter.rejectForMaxKeys());
 		}
 		return limiter.admission();
 	}

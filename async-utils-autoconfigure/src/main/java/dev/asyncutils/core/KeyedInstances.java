@@ -283,9 +283,6 @@ public final class KeyedInstances<I extends KeyedInstances.Retirable> {
 	 * Retire the entries kept aside that are idle now.
 	 */
 	private void retireIdleAside() {
-		if (this.aside.isEmpty()) {
-			return;
-		}
 		for (Object key : this.aside.keySet()) {
 			this.cache.asMap().compute(key, (k, current) -> {
 				I instance = this.aside.get(k);

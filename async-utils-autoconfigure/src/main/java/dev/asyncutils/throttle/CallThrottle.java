@@ -103,7 +103,7 @@ final class CallThrottle implements Admission {
 			if (value != null) {
 				bucket = bucket.keyed(value);
 				if (bucket == null) {
-					return maxKeysReached();
+					return new FailedAdmission(this.bucket.rejectForMaxKeys());
 				}
 			}
 		}
@@ -119,11 +119,6 @@ final class CallThrottle implements Admission {
 										: "more than the burst (" + this.bucket.maxPermits()
 												+ ") of throttle instance '" + this.bucket.settings().name()
 												+ "', so the call could never start")));
-	}
-
-	private Admission maxKeysReached() {
-		this.bucket.counters().rejected();
-		return new FailedAdmission(this.bucket.maxKeysReached());
 	}
 
 	private int permits(Call call) {

@@ -72,6 +72,16 @@ public abstract class KeyedAdmissionInstance<I extends KeyedAdmissionInstance<I>
 	 */
 	public abstract RuntimeException maxKeysReached();
 
+	/**
+	 * Count a call rejected because its key is new while {@code max-keys} keys are held,
+	 * and return its exception.
+	 * @return the exception, for the caller to throw or hand on
+	 */
+	public RuntimeException rejectForMaxKeys() {
+		counters().rejected();
+		return maxKeysReached();
+	}
+
 	@SuppressWarnings("unchecked")
 	private I self() {
 		return (I) this;
@@ -97,8 +107,7 @@ public abstract class KeyedAdmissionInstance<I extends KeyedAdmissionInstance<I>
 		}
 		I instance = keyed(key);
 		if (instance == null) {
-			counters().rejected();
-			throw maxKeysReached();
+			throw rejectForMaxKeys();
 		}
 		return instance;
 	}
