@@ -14,10 +14,12 @@ import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
 import dev.asyncutils.annotation.Throttle;
 import dev.asyncutils.annotation.Timeout;
+import dev.asyncutils.circuitbreaker.CircuitBreakerRegistry;
 import dev.asyncutils.core.AsyncUtilsConfigurationException;
 import dev.asyncutils.throttle.ThrottleRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The startup report gives advice that works: property names a user can paste (bracket
@@ -72,6 +74,27 @@ class StartupMessagesTests {
 		Throwable failure = startupFailure(DottedRetry.class, "async-utils.retry.instances.[Client.fetch].jitter=2");
 		assertThat(root(failure).getSetting())
 			.isEqualTo("property 'async-utils.retry.instances.[Client.fetch].jitter'");
+	}
+
+	@Test
+	void aBadLimitOfADottedNameIsNamedInBracketForm() {
+		Throwable failure = startupFailure(DottedLimits.class,
+				"async-utils.throttle.instances.[Client.call].limits[0].per=1s");
+		assertThat(root(failure).getSetting())
+			.isEqualTo("property 'async-utils.throttle.instances.[Client.call].limits[0].rate'");
+		assertThat(failure).hasStackTraceContaining("instances.[Client.call].limits[0].rate")
+			.satisfies((ex) -> assertThat(NestedExceptionUtils.getRootCause(ex).getMessage())
+				.doesNotContain("instances.Client.call."));
+	}
+
+	@Test
+	void anUnknownDottedBreakerNameIsNamedInBracketForm() {
+		this.runner.run((context) -> {
+			CircuitBreakerRegistry registry = context.getBean(CircuitBreakerRegistry.class);
+			assertThatIllegalArgumentException().isThrownBy(() -> registry.get("Client.call"))
+				.withMessageContaining("'async-utils.circuit-breaker.instances.[Client.call]'")
+				.withMessageNotContaining("instances.Client.call");
+		});
 	}
 
 	@Test
@@ -135,6 +158,15 @@ class StartupMessagesTests {
 	static class DottedName {
 
 		@Throttle(name = "Client.call")
+		public String call() {
+			return "ok";
+		}
+
+	}
+
+	static class DottedLimits {
+
+		@Throttle(name = "Client.call", rate = 10)
 		public String call() {
 			return "ok";
 		}
