@@ -75,6 +75,71 @@ class WhereUserCodeRunsTests {
 	}
 
 	@Test
+	void whileBodiesBlockDeadlinesAreLateByAFewMillisecondsAtMost() {
+		this.runner.run((context) -> {
+			Guarded guarded = context.getBean(Guarded.class);
+			// more blocked bodies than scheduler threads, each blocking for 1.5 s
+			List<Thread> callers = new java.util.ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				Thread caller = new Thread(guarded::longBlockingThrottled, "caller-" + i);
+				caller.start();
+				callers.add(caller);
+			}
+			awaitStarted(seen(context), 3);
+			long blockedUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1000);
+			List<Long> lateness = new java.util.ArrayList<>();
+			while (System.nanoTime() < blockedUntil - TimeUnit.MILLISECONDS.toNanos(100)) {
+				long start = System.nanoTime();
+				Throwable failure = guarded.shortDeadline(new CompletableFuture<>())
+					.handle((value, ex) -> ex)
+					.get(10, TimeUnit.SECONDS);
+				assertThat(failure).isInstanceOf(TimeoutExceededException.class);
+				lateness.add(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start) - 50_000);
+			}
+			java.util.Collections.sort(lateness);
+			long median = lateness.get(lateness.size() / 2);
+			long max = lateness.get(lateness.size() - 1);
+			System.out.println("Deadlines of 50ms while 3 bodies block: " + lateness.size() + " measured, late by "
+					+ median + " us (median), " + max + " us (max)");
+			assertThat(lateness).hasSizeGreaterThanOrEqualTo(5);
+			// a few milliseconds; before, the blocked scheduler threads delayed each
+			// deadline until a body returned (hundreds of milliseconds)
+			assertThat(median).isLessThan(20_000);
+			assertThat(max).isLessThan(150_000);
+			for (Thread caller : callers) {
+				caller.join(10_000);
+			}
+		});
+	}
+
+	@Test
+	void boundedWaitersStartAndAreRejectedOnTheApplicationExecutor() {
+		this.runner.run((context) -> {
+			Guarded guarded = context.getBean(Guarded.class);
+			CompletableFuture<String> holder = new CompletableFuture<>();
+			CompletableFuture<String> first = guarded.bounded(holder);
+			CompletableFuture<String> waiter = guarded.bounded(CompletableFuture.completedFuture("second"));
+			holder.complete("first");
+			assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("first");
+			assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo("second");
+			// the first ran on this thread, the waiter where we started it
+			assertThat(seen(context).threads).hasSize(2);
+			assertThat(seen(context).threads.get(1)).startsWith(APPLICATION_EXECUTOR);
+
+			CompletableFuture<String> held = new CompletableFuture<>();
+			guarded.bounded(held);
+			List<String> dependents = new CopyOnWriteArrayList<>();
+			Throwable rejected = guarded.bounded(new CompletableFuture<>()).handle((value, ex) -> {
+				record(dependents, "rejected");
+				return ex;
+			}).get(10, TimeUnit.SECONDS);
+			assertThat(rejected).isInstanceOf(dev.asyncutils.BoundedRejectedException.class);
+			assertThat(dependents).singleElement().asString().startsWith(APPLICATION_EXECUTOR);
+			held.complete("done");
+		});
+	}
+
+	@Test
 	void retriedAttemptsTimedOutStagesDependentsAndCleanupsRunOnTheApplicationExecutor() {
 		this.runner.run((context) -> {
 			Guarded guarded = context.getBean(Guarded.class);
@@ -170,6 +235,29 @@ class WhereUserCodeRunsTests {
 				Thread.currentThread().interrupt();
 			}
 			return CompletableFuture.completedFuture("done");
+		}
+
+		@Throttle(name = "long", rate = 10, burst = 1)
+		public CompletableFuture<String> longBlockingThrottled() {
+			this.threads.add(Thread.currentThread().getName());
+			try {
+				Thread.sleep(1500);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return CompletableFuture.completedFuture("done");
+		}
+
+		@Timeout("50ms")
+		public CompletableFuture<String> shortDeadline(CompletableFuture<String> inner) {
+			return inner;
+		}
+
+		@dev.asyncutils.annotation.Bounded(value = 1, maxWait = "200ms")
+		public CompletableFuture<String> bounded(CompletableFuture<String> inner) {
+			this.threads.add(Thread.currentThread().getName());
+			return inner;
 		}
 
 		@Timeout(value = "100ms", cleanup = "release")
