@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.integration.Slf4jThreadLocalAccessor;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,6 +140,35 @@ class ContextTravelsWithTheCallTests {
 			// after the last of delayed attempts of a Mono
 			assertThat(guarded.failingMono().block(Duration.ofSeconds(10))).isEqualTo("fallback app-worker acme r-42");
 			assertWorkerCleared();
+		});
+	}
+
+	@Test
+	void theCurrentObservationTravelsToADelayedAttempt() {
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler((context) -> true);
+		ObservationRegistry previous = ObservationThreadLocalAccessor.getInstance().getObservationRegistry();
+		ObservationThreadLocalAccessor.getInstance().setObservationRegistry(observations);
+		try {
+			observedStageRun(observations);
+		}
+		finally {
+			ObservationThreadLocalAccessor.getInstance().setObservationRegistry(previous);
+		}
+	}
+
+	private void observedStageRun(ObservationRegistry observations) {
+		this.runner.run((context) -> {
+			Guarded guarded = context.getBean(Guarded.class);
+			Observation request = Observation.start("http.server.request", observations);
+			CompletableFuture<String> result;
+			try (Observation.Scope scope = request.openScope()) {
+				result = guarded.observedStage(observations);
+			}
+			assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("app-worker http.server.request");
+			request.stop();
+			assertThat(this.worker.submit(() -> observations.getCurrentObservation()).get(10, TimeUnit.SECONDS))
+				.isNull();
 		});
 	}
 
@@ -266,6 +298,16 @@ class ContextTravelsWithTheCallTests {
 
 		Mono<String> recoverMono() {
 			return Mono.just("fallback " + describe());
+		}
+
+		@Retry(delay = "20ms")
+		public CompletableFuture<String> observedStage(ObservationRegistry observations) {
+			if (this.attempts.incrementAndGet() == 1) {
+				return CompletableFuture.failedFuture(new IOException("first attempt"));
+			}
+			Observation current = observations.getCurrentObservation();
+			return CompletableFuture.completedFuture(Thread.currentThread().getName() + " "
+					+ ((current != null) ? current.getContextView().getName() : null));
 		}
 
 		@Debounce("50ms")
