@@ -10,6 +10,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.NestedExceptionUtils;
 
 import dev.asyncutils.annotation.Bounded;
+import dev.asyncutils.annotation.CircuitBreaker;
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
 import dev.asyncutils.annotation.Throttle;
@@ -139,6 +140,13 @@ class StartupMessagesTests {
 	}
 
 	@Test
+	void aSharedBreakerConflictShowsReadableSettings() {
+		AsyncUtilsConfigurationException ex = root(startupFailure(SharedBreaker.class));
+		assertThat(ex.getMessage()).doesNotContain("BreakerSettings[", "PT", "class ");
+		assertThat(ex.getProblem()).contains("of the same instance on ");
+	}
+
+	@Test
 	void aFallbackTakingExceptionSaysApplyOnDefaultsToThrowableAndHowToFixIt() {
 		AsyncUtilsConfigurationException ex = root(startupFailure(ExceptionFallback.class));
 		assertThat(ex.getProblem()).contains("recover(Exception)")
@@ -231,6 +239,20 @@ class StartupMessagesTests {
 		}
 
 		@Bounded(name = "waits", value = 2, maxWait = "2s")
+		public String two() {
+			return "ok";
+		}
+
+	}
+
+	static class SharedBreaker {
+
+		@CircuitBreaker(name = "shared", waitInOpen = "10s", recordOn = IOException.class)
+		public String one() {
+			return "ok";
+		}
+
+		@CircuitBreaker(name = "shared", waitInOpen = "20s", recordOn = IOException.class)
 		public String two() {
 			return "ok";
 		}
