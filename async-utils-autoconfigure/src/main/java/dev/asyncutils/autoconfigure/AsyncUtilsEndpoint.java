@@ -180,7 +180,7 @@ public class AsyncUtilsEndpoint {
 			Map<String, Object> effective = new LinkedHashMap<>();
 			effective.put("delay", format(settings.delay()));
 			effective.put("maxWait", format(settings.maxWait()));
-			effective.put("key", (settings.key() != null) ? settings.key() : "none");
+			effective.put("key", settings.key());
 			methods.put(method, effective);
 		});
 		Map<String, Object> described = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.asyncutils.annotation.CircuitBreaker;
 import dev.asyncutils.core.InstanceRegistry;
+import dev.asyncutils.core.ReadableSettings;
 import dev.asyncutils.core.Settings;
 import dev.asyncutils.core.Settings.Setting;
 
@@ -70,8 +71,8 @@ public class CircuitBreakerRegistry extends InstanceRegistry<CircuitBreaker, Bre
 	public Circuit get(String name) {
 		if (catalog().find(name) == null && !configuredNames().contains(name)) {
 			throw new IllegalArgumentException("No circuit breaker '" + name
-					+ "': no @CircuitBreaker method uses that name and no property configures it under 'async-utils."
-					+ KIND + ".instances." + name + "'");
+					+ "': no @CircuitBreaker method uses that name and no property configures it under '"
+					+ ReadableSettings.instanceProperty(KIND, name, "") + "'");
 		}
 		return super.get(name);
 	}

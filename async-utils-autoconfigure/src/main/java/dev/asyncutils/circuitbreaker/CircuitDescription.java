@@ -21,17 +21,18 @@ public final class CircuitDescription {
 	 * Describe a breaker.
 	 * @param circuit the breaker
 	 * @param format writes a duration as a user writes it ({@code "30s"}), or
-	 * {@code "none"} for {@code null}
-	 * @return the description
+	 * {@code null} for {@code null}
+	 * @return the description: numbers are numbers, and what is absent (the call count of
+	 * a time-based window, a rate not judged yet) is {@code null}
 	 */
-	public static Map<String, Object> of(Circuit circuit, Function<@Nullable Duration, String> format) {
+	public static Map<String, Object> of(Circuit circuit, Function<@Nullable Duration, @Nullable String> format) {
 		BreakerSettings settings = circuit.settings();
 		Map<String, Object> effective = new LinkedHashMap<>();
 		effective.put("failureRateThreshold", settings.failureRateThreshold());
 		effective.put("slowCallDuration", format.apply(settings.slowCallDuration()));
 		effective.put("slowCallRateThreshold", settings.slowCallRateThreshold());
 		effective.put("minimumCalls", settings.minimumCalls());
-		effective.put("windowCalls", settings.timeBased() ? "none" : settings.windowCalls());
+		effective.put("windowCalls", settings.timeBased() ? null : settings.windowCalls());
 		effective.put("windowDuration", format.apply(settings.windowDuration()));
 		effective.put("waitInOpen", format.apply(settings.waitInOpen()));
 		effective.put("halfOpenCalls", settings.halfOpenCalls());
@@ -41,8 +42,8 @@ public final class CircuitDescription {
 		described.put("settings", effective);
 		described.put("state", circuit.state().name().toLowerCase(java.util.Locale.ROOT));
 		Window.Counts counts = circuit.counts();
-		described.put("failureRate", (counts != null) ? counts.failureRate() : -1f);
-		described.put("slowCallRate", (counts != null) ? counts.slowCallRate() : -1f);
+		described.put("failureRate", judged((counts != null) ? counts.failureRate() : -1f));
+		described.put("slowCallRate", judged((counts != null) ? counts.slowCallRate() : -1f));
 		Map<String, Object> window = new LinkedHashMap<>();
 		window.put("type", settings.timeBased() ? "time" : "count");
 		window.put("size", settings.timeBased() ? format.apply(settings.windowDuration()) : settings.windowCalls());
@@ -61,6 +62,14 @@ public final class CircuitDescription {
 		calls.put("ignored", circuit.ignoredCount());
 		described.put("calls", calls);
 		return described;
+	}
+
+	/**
+	 * A rate in percent, or {@code null} while it is not judged ({@code -1}: too few
+	 * calls recorded, or the breaker is not closed).
+	 */
+	private static @Nullable Float judged(float rate) {
+		return (rate < 0) ? null : rate;
 	}
 
 }

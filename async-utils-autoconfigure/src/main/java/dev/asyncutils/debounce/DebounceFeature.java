@@ -83,6 +83,9 @@ public class DebounceFeature implements PolicyFeature<Debounce>, SmartLifecycle 
 							+ "CompletionStage, CompletableFuture or Mono (every coalesced caller gets the run's outcome)");
 		}
 		DebounceSettings settings = resolve(method, annotation);
+		// the run happens later on a worker, with the last caller's context (void
+		// methods too)
+		method.runsUserCodeElsewhere();
 		ArgumentExpression key = annotation.key().isEmpty() ? null
 				: ArgumentExpression.compile(method, "@Debounce(key)", annotation.key());
 		DebounceStats stats = this.instances.obtain(settings.name(), (name) -> new DebounceStats());

@@ -10,6 +10,7 @@ import org.springframework.util.ExceptionTypeFilter;
 
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.core.Call;
+import dev.asyncutils.core.CallContexts;
 import dev.asyncutils.core.Failures;
 import dev.asyncutils.core.InstanceCatalog;
 import dev.asyncutils.core.Invoker;
@@ -138,11 +139,12 @@ public class FallbackFeature implements PolicyFeature<Fallback> {
 	}
 
 	/**
-	 * Call the fallback; if it fails too, its failure carries the original one as
-	 * suppressed.
+	 * Call the fallback, with the caller's context in place when this is another thread
+	 * (see {@link Call#enterContext()}); if it fails too, its failure carries the
+	 * original one as suppressed.
 	 */
 	static @Nullable Object callFallback(FallbackMethod fallback, Call call, Throwable failure) throws Throwable {
-		try {
+		try (CallContexts.Scope scope = call.enterContext()) {
 			return fallback.invoke(call, failure);
 		}
 		catch (Throwable fallbackError) {

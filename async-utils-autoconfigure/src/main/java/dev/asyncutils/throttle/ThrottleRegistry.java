@@ -16,6 +16,7 @@ import dev.asyncutils.annotation.Throttle;
 import dev.asyncutils.backend.BackendSettings;
 import dev.asyncutils.backend.Backends;
 import dev.asyncutils.core.InstanceRegistry;
+import dev.asyncutils.core.ReadableSettings;
 import dev.asyncutils.core.Settings;
 import dev.asyncutils.core.Settings.Setting;
 import dev.asyncutils.core.admission.AdmissionInstance;
@@ -177,10 +178,10 @@ public class ThrottleRegistry extends InstanceRegistry<Throttle, ThrottleSetting
 	private static List<ThrottleSettings.Limit> resolveLimits(Settings settings,
 			ThrottleProperties.@Nullable Spec instance, ThrottleProperties.Spec defaults) {
 		List<ThrottleProperties.LimitSpec> specs = (instance != null) ? instance.getLimits() : null;
-		String group = "instances." + settings.instance();
+		String group = ReadableSettings.instanceProperty("throttle", settings.instance(), "");
 		if (specs == null) {
 			specs = defaults.getLimits();
-			group = "defaults";
+			group = "async-utils.throttle.defaults";
 		}
 		if (specs == null || specs.isEmpty()) {
 			return List.of();
@@ -188,7 +189,7 @@ public class ThrottleRegistry extends InstanceRegistry<Throttle, ThrottleSetting
 		List<ThrottleSettings.Limit> limits = new ArrayList<>(specs.size());
 		for (int i = 0; i < specs.size(); i++) {
 			ThrottleProperties.LimitSpec spec = specs.get(i);
-			String prefix = "property 'async-utils.throttle." + group + ".limits[" + i + "].";
+			String prefix = "property '" + group + ".limits[" + i + "].";
 			if (spec.getRate() == null) {
 				throw settings.invalid(new Setting<>(null, prefix + "rate'"),
 						"is required: each limit needs a rate (and optionally per and burst)");

@@ -21,6 +21,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.asyncutils.annotation.Bounded;
+import dev.asyncutils.annotation.CircuitBreaker;
+import dev.asyncutils.annotation.Debounce;
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
 import dev.asyncutils.annotation.Throttle;
@@ -104,6 +106,22 @@ class AsyncUtilsEndpointHttpTests {
 				.containsEntry("timeout", "5s")
 				.containsEntry("cleanup", null);
 
+			Map<String, Object> breaker = (Map<String, Object>) ((Map<String, Object>) body.get("circuitBreakers"))
+				.get("timed");
+			// a time-based window has no call count, and no rate is judged yet: null
+			assertThat((Map<String, Object>) breaker.get("settings")).containsEntry("windowCalls", null)
+				.containsEntry("windowDuration", "1m")
+				.containsEntry("slowCallDuration", null)
+				.containsEntry("minimumCalls", 5);
+			assertThat(breaker).containsEntry("failureRate", null).containsEntry("slowCallRate", null);
+
+			Map<String, Object> debounced = (Map<String, Object>) ((Map<String, Object>) body.get("debounces"))
+				.get("Client.changed");
+			assertThat((Map<String, Object>) ((Map<String, Object>) debounced.get("methods")).get("Client.changed()"))
+				.containsEntry("delay", "1s")
+				.containsEntry("maxWait", null)
+				.containsEntry("key", null);
+
 			Map<String, Object> batch = (Map<String, Object>) body.get("batch");
 			assertThat((Map<String, Object>) batch.get("options")).containsEntry("batchSize", 25)
 				.containsEntry("itemTimeout", null);
@@ -172,6 +190,14 @@ class AsyncUtilsEndpointHttpTests {
 
 		@Bounded(name = "queue", value = 1, maxWait = "2s", maxQueued = 7)
 		public void queued() {
+		}
+
+		@CircuitBreaker(name = "timed", windowDuration = "1m", minimumCalls = 5)
+		public void timed() {
+		}
+
+		@Debounce("1s")
+		public void changed() {
 		}
 
 	}

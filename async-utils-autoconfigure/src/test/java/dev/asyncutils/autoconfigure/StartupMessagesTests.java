@@ -10,14 +10,17 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.NestedExceptionUtils;
 
 import dev.asyncutils.annotation.Bounded;
+import dev.asyncutils.annotation.CircuitBreaker;
 import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
 import dev.asyncutils.annotation.Throttle;
 import dev.asyncutils.annotation.Timeout;
+import dev.asyncutils.circuitbreaker.CircuitBreakerRegistry;
 import dev.asyncutils.core.AsyncUtilsConfigurationException;
 import dev.asyncutils.throttle.ThrottleRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The startup report gives advice that works: property names a user can paste (bracket
@@ -75,6 +78,27 @@ class StartupMessagesTests {
 	}
 
 	@Test
+	void aBadLimitOfADottedNameIsNamedInBracketForm() {
+		Throwable failure = startupFailure(DottedLimits.class,
+				"async-utils.throttle.instances.[Client.call].limits[0].per=1s");
+		assertThat(root(failure).getSetting())
+			.isEqualTo("property 'async-utils.throttle.instances.[Client.call].limits[0].rate'");
+		assertThat(failure).hasStackTraceContaining("instances.[Client.call].limits[0].rate")
+			.satisfies((ex) -> assertThat(NestedExceptionUtils.getRootCause(ex).getMessage())
+				.doesNotContain("instances.Client.call."));
+	}
+
+	@Test
+	void anUnknownDottedBreakerNameIsNamedInBracketForm() {
+		this.runner.run((context) -> {
+			CircuitBreakerRegistry registry = context.getBean(CircuitBreakerRegistry.class);
+			assertThatIllegalArgumentException().isThrownBy(() -> registry.get("Client.call"))
+				.withMessageContaining("'async-utils.circuit-breaker.instances.[Client.call]'")
+				.withMessageNotContaining("instances.Client.call");
+		});
+	}
+
+	@Test
 	void aPropertyBackedSettingAdvisesTheInstanceProperty() {
 		FailureAnalysis analysis = analyze(startupFailure(BadJitter.class));
 		assertThat(analysis.getAction()).contains("Property values override the annotation")
@@ -116,6 +140,13 @@ class StartupMessagesTests {
 	}
 
 	@Test
+	void aSharedBreakerConflictShowsReadableSettings() {
+		AsyncUtilsConfigurationException ex = root(startupFailure(SharedBreaker.class));
+		assertThat(ex.getMessage()).doesNotContain("BreakerSettings[", "PT", "class ");
+		assertThat(ex.getProblem()).contains("of the same instance on ");
+	}
+
+	@Test
 	void aFallbackTakingExceptionSaysApplyOnDefaultsToThrowableAndHowToFixIt() {
 		AsyncUtilsConfigurationException ex = root(startupFailure(ExceptionFallback.class));
 		assertThat(ex.getProblem()).contains("recover(Exception)")
@@ -135,6 +166,15 @@ class StartupMessagesTests {
 	static class DottedName {
 
 		@Throttle(name = "Client.call")
+		public String call() {
+			return "ok";
+		}
+
+	}
+
+	static class DottedLimits {
+
+		@Throttle(name = "Client.call", rate = 10)
 		public String call() {
 			return "ok";
 		}
@@ -199,6 +239,20 @@ class StartupMessagesTests {
 		}
 
 		@Bounded(name = "waits", value = 2, maxWait = "2s")
+		public String two() {
+			return "ok";
+		}
+
+	}
+
+	static class SharedBreaker {
+
+		@CircuitBreaker(name = "shared", waitInOpen = "10s", recordOn = IOException.class)
+		public String one() {
+			return "ok";
+		}
+
+		@CircuitBreaker(name = "shared", waitInOpen = "20s", recordOn = IOException.class)
 		public String two() {
 			return "ok";
 		}

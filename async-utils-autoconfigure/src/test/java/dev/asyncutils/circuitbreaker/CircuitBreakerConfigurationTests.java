@@ -151,7 +151,7 @@ class CircuitBreakerConfigurationTests {
 				tuned.call(false);
 				assertThatExceptionOfType(IOException.class).isThrownBy(() -> tuned.call(true));
 				assertThat(state(endpoint)).containsEntry("state", "closed")
-					.containsEntry("failureRate", -1f)
+					.containsEntry("failureRate", null)
 					.containsEntry("timeLeftOpen", "0s");
 				assertThat(state(endpoint).get("window"))
 					.isEqualTo(Map.of("type", "count", "size", 10, "calls", 2L, "failures", 1L, "slow", 0L));

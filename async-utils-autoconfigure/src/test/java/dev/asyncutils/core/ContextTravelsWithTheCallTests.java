@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.integration.Slf4jThreadLocalAccessor;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +28,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.asyncutils.TimeoutExceededException;
+import dev.asyncutils.annotation.Debounce;
+import dev.asyncutils.annotation.Fallback;
 import dev.asyncutils.annotation.Retry;
 import dev.asyncutils.annotation.Throttle;
 import dev.asyncutils.annotation.Timeout;
@@ -123,6 +128,71 @@ class ContextTravelsWithTheCallTests {
 		});
 	}
 
+	@Test
+	void fallbackMethodsSeeTheCallersContext() {
+		this.runner.run((context) -> {
+			Guarded guarded = context.getBean(Guarded.class);
+			// after the last of delayed attempts, on the worker that ran it
+			assertThat(guarded.failingStage().get(10, TimeUnit.SECONDS)).isEqualTo("fallback app-worker acme r-42");
+			// after a deadline, on the worker that ends the call
+			assertThat(guarded.timedOutStage(new CompletableFuture<>()).get(10, TimeUnit.SECONDS))
+				.isEqualTo("fallback app-worker acme r-42");
+			// after the last of delayed attempts of a Mono
+			assertThat(guarded.failingMono().block(Duration.ofSeconds(10))).isEqualTo("fallback app-worker acme r-42");
+			assertWorkerCleared();
+		});
+	}
+
+	@Test
+	void theCurrentObservationTravelsToADelayedAttempt() {
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler((context) -> true);
+		ObservationRegistry previous = ObservationThreadLocalAccessor.getInstance().getObservationRegistry();
+		ObservationThreadLocalAccessor.getInstance().setObservationRegistry(observations);
+		try {
+			observedStageRun(observations);
+		}
+		finally {
+			ObservationThreadLocalAccessor.getInstance().setObservationRegistry(previous);
+		}
+	}
+
+	private void observedStageRun(ObservationRegistry observations) {
+		this.runner.run((context) -> {
+			Guarded guarded = context.getBean(Guarded.class);
+			Observation request = Observation.start("http.server.request", observations);
+			CompletableFuture<String> result;
+			try (Observation.Scope scope = request.openScope()) {
+				result = guarded.observedStage(observations);
+			}
+			assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("app-worker http.server.request");
+			request.stop();
+			assertThat(this.worker.submit(() -> observations.getCurrentObservation()).get(10, TimeUnit.SECONDS))
+				.isNull();
+		});
+	}
+
+	@Test
+	void aDebouncedRunSeesItsLastCallersContext() {
+		this.runner.run((context) -> {
+			Guarded guarded = context.getBean(Guarded.class);
+			guarded.debounced("first");
+			TENANT.set("globex");
+			MDC.put("requestId", "r-43");
+			guarded.debounced("last");
+			TENANT.remove();
+			MDC.clear();
+			assertThat(seen(context).poll(10, TimeUnit.SECONDS)).isEqualTo("debounced app-worker globex r-43 last");
+			TENANT.set("initech");
+			MDC.put("requestId", "r-44");
+			CompletableFuture<String> stage = guarded.debouncedStage("stage");
+			TENANT.remove();
+			MDC.clear();
+			assertThat(stage.get(10, TimeUnit.SECONDS)).isEqualTo("debounced app-worker initech r-44 stage");
+			assertWorkerCleared();
+		});
+	}
+
 	private static BlockingQueue<String> seen(org.springframework.context.ApplicationContext context) {
 		return context.getBean(Seen.class).values;
 	}
@@ -198,6 +268,56 @@ class ContextTravelsWithTheCallTests {
 
 		void cleanup() {
 			this.seen.add("cleanup " + describe());
+		}
+
+		@Retry(maxAttempts = 2, delay = "20ms")
+		@Fallback("recoverStage")
+		public CompletableFuture<String> failingStage() {
+			return CompletableFuture.failedFuture(new IOException("always"));
+		}
+
+		@Timeout("50ms")
+		@Fallback("recoverTimedOut")
+		public CompletableFuture<String> timedOutStage(CompletableFuture<String> inner) {
+			return inner;
+		}
+
+		CompletableFuture<String> recoverStage() {
+			return CompletableFuture.completedFuture("fallback " + describe());
+		}
+
+		CompletableFuture<String> recoverTimedOut(CompletableFuture<String> inner) {
+			return recoverStage();
+		}
+
+		@Retry(maxAttempts = 2, delay = "20ms")
+		@Fallback("recoverMono")
+		public Mono<String> failingMono() {
+			return Mono.error(new IOException("always"));
+		}
+
+		Mono<String> recoverMono() {
+			return Mono.just("fallback " + describe());
+		}
+
+		@Retry(delay = "20ms")
+		public CompletableFuture<String> observedStage(ObservationRegistry observations) {
+			if (this.attempts.incrementAndGet() == 1) {
+				return CompletableFuture.failedFuture(new IOException("first attempt"));
+			}
+			Observation current = observations.getCurrentObservation();
+			return CompletableFuture.completedFuture(Thread.currentThread().getName() + " "
+					+ ((current != null) ? current.getContextView().getName() : null));
+		}
+
+		@Debounce("50ms")
+		public void debounced(String label) {
+			this.seen.add("debounced " + describe() + " " + label);
+		}
+
+		@Debounce("50ms")
+		public CompletableFuture<String> debouncedStage(String label) {
+			return CompletableFuture.completedFuture("debounced " + describe() + " " + label);
 		}
 
 		@Retry(delay = "20ms")
