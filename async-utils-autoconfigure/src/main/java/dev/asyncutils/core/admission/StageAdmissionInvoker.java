@@ -49,6 +49,8 @@ final class StageAdmissionInvoker implements Invoker {
 		if (permit != null) {
 			return holdUntilComplete(permit, call);
 		}
+		// the method may start on a worker
+		call.captureContext();
 		CompletableFuture<Permit> later = admission.admitLater(this.scheduler);
 		if (later.isDone()) {
 			try {
