@@ -85,6 +85,11 @@ public final class Call {
 	 * @throws Throwable what the method threw
 	 */
 	public @Nullable Object proceed() throws Throwable {
+		// the common case first, one frame deep: every frame on the way to the method
+		// counts against the compiler's inlining depth
+		if (this.pristine == null && !(this.context instanceof Captured)) {
+			return this.invocation.proceed();
+		}
 		if (this.context instanceof Captured captured && Thread.currentThread() != captured.caller) {
 			try (CallContexts.Scope scope = CallContexts.restore(captured.snapshot)) {
 				return proceedHere();

@@ -53,7 +53,16 @@ public final class MethodPolicy {
 	 * @throws Throwable what the chain throws, unchanged
 	 */
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-		return this.invoker.invoke(new Call(invocation, callMode(), this.capture));
+		return this.invoker.invoke(call(invocation));
+	}
+
+	/**
+	 * Start one call of this policy.
+	 * @param invocation the invocation to guard
+	 * @return the call, to pass to {@link #invoker()}
+	 */
+	Call call(MethodInvocation invocation) {
+		return new Call(invocation, callMode(), this.capture);
 	}
 
 	Invoker invoker() {
