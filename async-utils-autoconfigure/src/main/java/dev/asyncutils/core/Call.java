@@ -22,34 +22,60 @@ import org.springframework.aop.ProxyMethodInvocation;
  */
 public final class Call {
 
-	private final MethodInvocation invocation;
+	/** The context of a call that captured nothing, or never captures. */
+	private static final Object NOTHING = new Object();
+
+	/**
+	 * The invocation the next attempt proceeds with: the caller's own, until a chain that
+	 * re-enters the method used it once; from then on {@link #pristine}, which is then
+	 * only ever copied.
+	 */
+	private MethodInvocation invocation;
 
 	private final @Nullable ProxyMethodInvocation pristine;
 
-	private boolean originalUsed;
-
-	/** The caller's context ({@link CallContexts}), or {@code null}. */
-	private final @Nullable Object context;
-
-	/** The caller's thread, where the context needs no restoring; set with it. */
-	private final @Nullable Thread caller;
+	/**
+	 * The caller's context: {@code null} while not captured yet (see
+	 * {@link ContextCapture#WHEN_DEFERRED}), {@link #NOTHING}, or a {@link Captured}.
+	 */
+	private @Nullable Object context;
 
 	Call(MethodInvocation invocation, CallMode mode) {
-		this(invocation, mode, false);
+		this(invocation, mode, ContextCapture.NONE);
 	}
 
-	Call(MethodInvocation invocation, CallMode mode, boolean captureContext) {
-		this.invocation = invocation;
-		Object context = captureContext ? CallContexts.capture() : null;
-		this.context = context;
-		this.caller = (context != null) ? Thread.currentThread() : null;
+	Call(MethodInvocation invocation, CallMode mode, ContextCapture capture) {
+		this.context = (capture == ContextCapture.NONE) ? NOTHING
+				: (capture == ContextCapture.AT_CALL) ? captured() : null;
 		if (mode == CallMode.SINGLE || mode == CallMode.REPEATABLE
 				|| !(invocation instanceof ProxyMethodInvocation proxyInvocation)) {
 			this.pristine = null;
+			this.invocation = invocation;
 		}
 		else {
-			this.pristine = (ProxyMethodInvocation) proxyInvocation.invocableClone();
-			this.originalUsed = (mode == CallMode.CONCURRENT);
+			ProxyMethodInvocation pristine = (ProxyMethodInvocation) proxyInvocation.invocableClone();
+			this.pristine = pristine;
+			// concurrent chains never proceed with the caller's own invocation
+			this.invocation = (mode == CallMode.CONCURRENT) ? pristine : invocation;
+		}
+	}
+
+	private static Object captured() {
+		Object snapshot = CallContexts.capture();
+		return (snapshot != null) ? new Captured(snapshot, Thread.currentThread()) : NOTHING;
+	}
+
+	/**
+	 * Capture the caller's context now, if this call has not captured it yet: a chain
+	 * step calls this on the caller's thread before it hands the call, or user code run
+	 * for it, to another thread (a later attempt, a delayed start, a fallback). Calls of
+	 * {@code CompletionStage} methods capture only then, so that a call answered at once
+	 * captures nothing. Once the call left its caller's thread, the step that moved it
+	 * captured already, and this does nothing.
+	 */
+	public void captureContext() {
+		if (this.context == null) {
+			this.context = captured();
 		}
 	}
 
@@ -59,8 +85,13 @@ public final class Call {
 	 * @throws Throwable what the method threw
 	 */
 	public @Nullable Object proceed() throws Throwable {
-		if (this.context != null && Thread.currentThread() != this.caller) {
-			try (CallContexts.Scope scope = enterContext()) {
+		// the common case first, one frame deep: every frame on the way to the method
+		// counts against the compiler's inlining depth
+		if (this.pristine == null && !(this.context instanceof Captured)) {
+			return this.invocation.proceed();
+		}
+		if (this.context instanceof Captured captured && Thread.currentThread() != captured.caller) {
+			try (CallContexts.Scope scope = CallContexts.restore(captured.snapshot)) {
 				return proceedHere();
 			}
 		}
@@ -79,21 +110,22 @@ public final class Call {
 	 * on the caller's own thread or when nothing was captured
 	 */
 	public CallContexts.Scope enterContext() {
-		Object context = this.context;
-		if (context == null || Thread.currentThread() == this.caller) {
-			return CallContexts.NONE;
+		if (this.context instanceof Captured captured && Thread.currentThread() != captured.caller) {
+			return CallContexts.restore(captured.snapshot);
 		}
-		return CallContexts.restore(context);
+		return CallContexts.NONE;
 	}
 
 	private @Nullable Object proceedHere() throws Throwable {
+		MethodInvocation invocation = this.invocation;
 		ProxyMethodInvocation pristine = this.pristine;
 		if (pristine == null) {
-			return this.invocation.proceed();
+			return invocation.proceed();
 		}
-		if (!this.originalUsed) {
-			this.originalUsed = true;
-			return this.invocation.proceed();
+		if (invocation != pristine) {
+			// the first attempt of a sequential chain: the caller's own invocation
+			this.invocation = pristine;
+			return invocation.proceed();
 		}
 		return pristine.invocableClone().proceed();
 	}
@@ -124,6 +156,31 @@ public final class Call {
 	 */
 	public Method method() {
 		return this.invocation.getMethod();
+	}
+
+	/**
+	 * When a call captures its caller's context (see {@link CallContexts}).
+	 */
+	enum ContextCapture {
+
+		/** Never: the chain runs no user code on another thread. */
+		NONE,
+
+		/** When the call starts: user code may run elsewhere at any moment. */
+		AT_CALL,
+
+		/**
+		 * When a chain step is about to hand the call to another thread
+		 * ({@link #captureContext()}), still on the caller's thread.
+		 */
+		WHEN_DEFERRED
+
+	}
+
+	/**
+	 * A captured context and the thread it was captured on, where it needs no restoring.
+	 */
+	private record Captured(Object snapshot, Thread caller) {
 	}
 
 	/**

@@ -13,7 +13,7 @@ public final class MethodPolicy {
 
 	private final Call.CallMode mode;
 
-	private final boolean capturesContext;
+	private final Call.ContextCapture capture;
 
 	/**
 	 * Whether the interceptor is the last advice of this method's proxy chain, so that
@@ -29,24 +29,20 @@ public final class MethodPolicy {
 	 * @param mode how often and how concurrently the chain re-enters the method
 	 */
 	MethodPolicy(Invoker invoker, Call.CallMode mode) {
-		this(invoker, mode, false);
+		this(invoker, mode, Call.ContextCapture.NONE);
 	}
 
 	/**
 	 * Create a policy.
 	 * @param invoker the outermost link of the chain
 	 * @param mode how often and how concurrently the chain re-enters the method
-	 * @param capturesContext whether a call captures its caller's context, because the
-	 * chain may run user code on another thread
+	 * @param capture when a call captures its caller's context, for the user code the
+	 * chain may run on another thread
 	 */
-	MethodPolicy(Invoker invoker, Call.CallMode mode, boolean capturesContext) {
+	MethodPolicy(Invoker invoker, Call.CallMode mode, Call.ContextCapture capture) {
 		this.invoker = invoker;
 		this.mode = mode;
-		this.capturesContext = capturesContext;
-	}
-
-	boolean capturesContext() {
-		return this.capturesContext;
+		this.capture = capture;
 	}
 
 	/**
@@ -57,7 +53,16 @@ public final class MethodPolicy {
 	 * @throws Throwable what the chain throws, unchanged
 	 */
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-		return this.invoker.invoke(new Call(invocation, callMode(), this.capturesContext));
+		return this.invoker.invoke(call(invocation));
+	}
+
+	/**
+	 * Start one call of this policy.
+	 * @param invocation the invocation to guard
+	 * @return the call, to pass to {@link #invoker()}
+	 */
+	Call call(MethodInvocation invocation) {
+		return new Call(invocation, callMode(), this.capture);
 	}
 
 	Invoker invoker() {

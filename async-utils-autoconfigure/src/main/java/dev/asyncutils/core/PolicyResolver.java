@@ -176,7 +176,20 @@ final class PolicyResolver {
 		ReturnKind kind = context.returnKind();
 		Call.CallMode mode = kind.isReactive() ? Call.CallMode.CONCURRENT
 				: reinvokes ? Call.CallMode.SEQUENTIAL : Call.CallMode.SINGLE;
-		return new MethodPolicy(chain, mode, kind != ReturnKind.PLAIN || context.isUserCodeRunElsewhere());
+		return new MethodPolicy(chain, mode, contextCapture(kind, context));
+	}
+
+	/**
+	 * When a call captures its caller's context: at the start when user code may run on
+	 * another thread at any moment (a cleanup, a debounced run, a subscription), only
+	 * when a step defers it for other {@code CompletionStage} calls (one answered at once
+	 * captures nothing), never for other plain calls.
+	 */
+	private static Call.ContextCapture contextCapture(ReturnKind kind, MethodContext context) {
+		if (context.isUserCodeRunElsewhere() || kind.isReactive()) {
+			return Call.ContextCapture.AT_CALL;
+		}
+		return (kind == ReturnKind.COMPLETION_STAGE) ? Call.ContextCapture.WHEN_DEFERRED : Call.ContextCapture.NONE;
 	}
 
 	private Invoker observe(MethodContext context, List<Found<?>> found, Invoker chain) {

@@ -101,6 +101,8 @@ public class FallbackFeature implements PolicyFeature<Fallback> {
 				// nothing can fail any more: no stage of our own
 				return inner;
 			}
+			// the fallback method may run on another thread
+			call.captureContext();
 			CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
 			Stages.propagateCancellation(result, inner);
 			inner.whenComplete((value, error) -> {

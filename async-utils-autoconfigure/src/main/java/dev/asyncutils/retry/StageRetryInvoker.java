@@ -53,6 +53,8 @@ final class StageRetryInvoker implements Invoker {
 			this.stats.succeeded(0);
 			return first;
 		}
+		// later attempts may run on a worker
+		call.captureContext();
 		Attempts attempts = new Attempts(call, start);
 		attempts.result.whenComplete(attempts::onResultDone);
 		attempts.due.set(1);

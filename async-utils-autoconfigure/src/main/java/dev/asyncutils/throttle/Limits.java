@@ -64,6 +64,14 @@ final class Limits {
 
 	private final int maxPermits;
 
+	/** Whether there is one limit only: the common case, read without the arrays. */
+	private final boolean single;
+
+	/** The first limit's interval and tolerance, as in the arrays. */
+	private final long firstInterval;
+
+	private final long firstTolerance;
+
 	private final LongSupplier clock;
 
 	/**
@@ -89,6 +97,9 @@ final class Limits {
 			maxPermits = Math.min(maxPermits, limit.burst());
 		}
 		this.maxPermits = maxPermits;
+		this.single = (count == 1);
+		this.firstInterval = this.intervals[0];
+		this.firstTolerance = this.tolerances[0];
 		this.clock = clock;
 	}
 
@@ -162,11 +173,11 @@ final class Limits {
 	 */
 	long reserve(State state, int permits, long maxWaitNanos, boolean freeNowIfFree,
 			@Nullable AdmissionCounters counters, boolean countRejection) {
-		if (this.intervals.length > 1) {
+		if (!this.single) {
 			return reserveAll(state, permits, maxWaitNanos, freeNowIfFree, counters, countRejection);
 		}
-		long interval = this.intervals[0];
-		long ahead = this.tolerances[0] - (permits - 1L) * interval;
+		long interval = this.firstInterval;
+		long ahead = this.firstTolerance - (permits - 1L) * interval;
 		long take = permits * interval;
 		while (true) {
 			long tat = (long) TAT.getVolatile(state);

@@ -241,7 +241,9 @@ public final class TokenBucket extends KeyedAdmissionInstance<TokenBucket> {
 	 * @return {@code true} if a permit was taken
 	 */
 	boolean takeIfFree() {
-		return reserve(1, 0, true, false) == FREE_NOW;
+		// straight to the limits, not through reserve(): one frame less for the
+		// compiler's inlining depth on every call
+		return this.limits.reserve(this.state, 1, 0, true, counters(), false) == Limits.FREE_NOW;
 	}
 
 	/**

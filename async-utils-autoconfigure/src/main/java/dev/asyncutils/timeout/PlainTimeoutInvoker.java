@@ -83,8 +83,8 @@ final class PlainTimeoutInvoker implements Invoker {
 			return result;
 		}
 		deadline.awaitInterruptDelivered();
-		Interrupts.acknowledge(deadline.thread, deadline.foreignInterrupt);
-		if (deadline.aborted) {
+		Interrupts.acknowledge(deadline.thread, deadline.foreignInterrupt());
+		if (deadline.aborted()) {
 			RejectedExecutionException shuttingDown = AsyncUtilsScheduler.shuttingDown();
 			if (failure != null && failure != NOT_STARTED) {
 				shuttingDown.addSuppressed(failure);
@@ -118,7 +118,19 @@ final class PlainTimeoutInvoker implements Invoker {
 
 		private static final int INTERRUPTED = 2;
 
-		private static final int FINISHED = 3;
+		private static final int FINISHED = 16;
+
+		/**
+		 * Set with {@link #INTERRUPTED}: the thread was already interrupted when our
+		 * deadline passed.
+		 */
+		private static final int FOREIGN_INTERRUPT = 4;
+
+		/**
+		 * Set with {@link #INTERRUPTED}: the call was ended by the shutdown rather than
+		 * by its deadline.
+		 */
+		private static final int ABORTED = 8;
 
 		private static final VarHandle STATE;
 
@@ -132,12 +144,6 @@ final class PlainTimeoutInvoker implements Invoker {
 		}
 
 		final Thread thread;
-
-		/** Whether the thread was already interrupted when our deadline passed. */
-		boolean foreignInterrupt;
-
-		/** Whether the call was ended by the shutdown rather than by its deadline. */
-		boolean aborted;
 
 		/**
 		 * The call, for the cleanup method, until it finishes in time: not kept alive by
@@ -176,12 +182,16 @@ final class PlainTimeoutInvoker implements Invoker {
 
 		private void end(boolean abort) {
 			if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+				// the flags travel in the state (a field each would grow every call's
+				// deadline by 8 bytes)
+				int interrupted = abort ? INTERRUPTED | ABORTED : INTERRUPTED;
 				try {
-					this.aborted = abort;
-					this.foreignInterrupt = Interrupts.deliver(this.thread);
+					if (Interrupts.deliver(this.thread)) {
+						interrupted |= FOREIGN_INTERRUPT;
+					}
 				}
 				finally {
-					this.state = INTERRUPTED;
+					this.state = interrupted;
 				}
 				if (PlainTimeoutInvoker.this.settings.cleanup() != null && this.thread != Thread.currentThread()) {
 					PlainTimeoutInvoker.this.cleanupExecutor.execute(this);
@@ -212,11 +222,27 @@ final class PlainTimeoutInvoker implements Invoker {
 		}
 
 		/**
+		 * Return whether the thread was already interrupted when the deadline passed;
+		 * read after {@link #awaitInterruptDelivered()}.
+		 */
+		boolean foreignInterrupt() {
+			return (this.state & FOREIGN_INTERRUPT) != 0;
+		}
+
+		/**
+		 * Return whether the shutdown ended the call rather than its deadline; read after
+		 * {@link #awaitInterruptDelivered()}.
+		 */
+		boolean aborted() {
+			return (this.state & ABORTED) != 0;
+		}
+
+		/**
 		 * Wait (briefly: the timer is between two statements) until the interrupt has
 		 * been delivered, so that clearing the flag afterwards leaves none behind.
 		 */
 		void awaitInterruptDelivered() {
-			while (this.state != INTERRUPTED) {
+			while ((this.state & INTERRUPTED) == 0) {
 				Thread.onSpinWait();
 			}
 		}

@@ -104,6 +104,38 @@ class ContextTravelsWithTheCallTests {
 	}
 
 	@Test
+	void aStageCallAnsweredAtOnceCapturesNothingAndOneThatWaitsCapturesBeforeItWaits() {
+		AtomicInteger reads = new AtomicInteger();
+		ContextRegistry.getInstance().registerThreadLocalAccessor("test.reads", () -> {
+			reads.incrementAndGet();
+			return null;
+		}, (value) -> {
+		}, () -> {
+		});
+		try {
+			this.runner.run((context) -> {
+				Guarded guarded = context.getBean(Guarded.class);
+				assertThat(guarded.retriedAtOnce().get(10, TimeUnit.SECONDS)).isEqualTo("ok");
+				assertThat(guarded.throttled("first").get(10, TimeUnit.SECONDS)).isEqualTo("first");
+				// both answered at once: no accessor was read
+				assertThat(reads).hasValue(0);
+				assertThat(seen(context).poll(10, TimeUnit.SECONDS)).endsWith(" acme r-42 first");
+				TENANT.set("globex");
+				CompletableFuture<String> delayed = guarded.throttled("second");
+				// captured on this thread before the call waited for its permit
+				assertThat(reads.get()).isPositive();
+				TENANT.remove();
+				assertThat(delayed.get(10, TimeUnit.SECONDS)).isEqualTo("second");
+				assertThat(seen(context).poll(10, TimeUnit.SECONDS)).isEqualTo("app-worker globex r-42 second");
+				assertWorkerCleared();
+			});
+		}
+		finally {
+			ContextRegistry.getInstance().removeThreadLocalAccessor("test.reads");
+		}
+	}
+
+	@Test
 	void cleanupMethodsSeeTheCallersContext() {
 		this.runner.run((context) -> {
 			Guarded guarded = context.getBean(Guarded.class);
@@ -243,6 +275,11 @@ class ContextTravelsWithTheCallTests {
 				return CompletableFuture.failedFuture(new IOException("first attempt"));
 			}
 			this.seen.add(describe());
+			return CompletableFuture.completedFuture("ok");
+		}
+
+		@Retry(maxAttempts = 3, delay = "1ms")
+		public CompletableFuture<String> retriedAtOnce() {
 			return CompletableFuture.completedFuture("ok");
 		}
 

@@ -32,7 +32,8 @@ public final class AdmissionCounters {
 	 * @param waitNanos how long it waited, 0 if it did not
 	 */
 	public void permitted(long waitNanos) {
-		this.permitted.increment();
+		// add, not increment: one frame less for the compiler's inlining depth
+		this.permitted.add(1L);
 		if (waitNanos > 0) {
 			this.waited.increment();
 			this.waitNanos.add(waitNanos);

@@ -47,8 +47,13 @@ final class StageAdmissionInvoker implements Invoker {
 		Admission admission = this.admission.forCall(call);
 		Permit permit = admission.tryAdmit();
 		if (permit != null) {
-			return holdUntilComplete(permit, call);
+			// the method is invoked here rather than in holdUntilComplete: one frame less
+			// on the way to it for the compiler's inlining depth
+			long start = this.recording ? System.nanoTime() : 0L;
+			return holdUntilComplete(permit, Stages.invoke(this.next, call), start);
 		}
+		// the method may start on a worker
+		call.captureContext();
 		CompletableFuture<Permit> later = admission.admitLater(this.scheduler);
 		if (later.isDone()) {
 			try {
@@ -57,14 +62,14 @@ final class StageAdmissionInvoker implements Invoker {
 			catch (CompletionException | CancellationException ex) {
 				return CompletableFuture.failedFuture(Failures.unwrap(ex));
 			}
-			return holdUntilComplete(permit, call);
+			long start = this.recording ? System.nanoTime() : 0L;
+			return holdUntilComplete(permit, Stages.invoke(this.next, call), start);
 		}
 		return new DelayedStart(call, later).result;
 	}
 
-	private CompletionStage<@Nullable Object> holdUntilComplete(Permit permit, Call call) {
-		long start = this.recording ? System.nanoTime() : 0L;
-		CompletionStage<@Nullable Object> stage = Stages.invoke(this.next, call);
+	private CompletionStage<@Nullable Object> holdUntilComplete(Permit permit, CompletionStage<@Nullable Object> stage,
+			long start) {
 		if (permit == Permit.NONE && !this.recording) {
 			return stage;
 		}
