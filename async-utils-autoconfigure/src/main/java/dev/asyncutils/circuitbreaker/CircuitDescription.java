@@ -42,8 +42,8 @@ public final class CircuitDescription {
 		described.put("settings", effective);
 		described.put("state", circuit.state().name().toLowerCase(java.util.Locale.ROOT));
 		Window.Counts counts = circuit.counts();
-		described.put("failureRate", judged((counts != null) ? counts.failureRate() : -1f));
-		described.put("slowCallRate", judged((counts != null) ? counts.slowCallRate() : -1f));
+		described.put("failureRate", (counts != null) ? judged(counts.failureRate()) : null);
+		described.put("slowCallRate", (counts != null) ? judged(counts.slowCallRate()) : null);
 		Map<String, Object> window = new LinkedHashMap<>();
 		window.put("type", settings.timeBased() ? "time" : "count");
 		window.put("size", settings.timeBased() ? format.apply(settings.windowDuration()) : settings.windowCalls());

@@ -33,6 +33,9 @@ import dev.asyncutils.core.admission.AdmissionInstance;
 public class ThrottleRegistry extends InstanceRegistry<Throttle, ThrottleSettings, TokenBucket>
 		implements DisposableBean {
 
+	/** The property group of throttles: {@code async-utils.throttle}. */
+	static final String KIND = "throttle";
+
 	static final Duration DEFAULT_PER = Duration.ofSeconds(1);
 
 	private final ThrottleProperties properties;
@@ -68,7 +71,7 @@ public class ThrottleRegistry extends InstanceRegistry<Throttle, ThrottleSetting
 	 */
 	public ThrottleRegistry(ThrottleProperties properties, LongSupplier clock,
 			Supplier<@Nullable ThrottleBackend> backend) {
-		super("throttle", "Throttle", "rate");
+		super(KIND, "Throttle", "rate");
 		this.properties = properties;
 		this.clock = clock;
 		this.backend = backend;
@@ -178,10 +181,10 @@ public class ThrottleRegistry extends InstanceRegistry<Throttle, ThrottleSetting
 	private static List<ThrottleSettings.Limit> resolveLimits(Settings settings,
 			ThrottleProperties.@Nullable Spec instance, ThrottleProperties.Spec defaults) {
 		List<ThrottleProperties.LimitSpec> specs = (instance != null) ? instance.getLimits() : null;
-		String group = ReadableSettings.instanceProperty("throttle", settings.instance(), "");
+		String group = ReadableSettings.instanceProperty(KIND, settings.instance(), "");
 		if (specs == null) {
 			specs = defaults.getLimits();
-			group = "async-utils.throttle.defaults";
+			group = "async-utils." + KIND + ".defaults";
 		}
 		if (specs == null || specs.isEmpty()) {
 			return List.of();

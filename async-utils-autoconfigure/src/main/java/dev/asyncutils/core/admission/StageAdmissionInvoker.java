@@ -46,26 +46,24 @@ final class StageAdmissionInvoker implements Invoker {
 	public Object invoke(Call call) {
 		Admission admission = this.admission.forCall(call);
 		Permit permit = admission.tryAdmit();
-		if (permit != null) {
-			// the method is invoked here rather than in holdUntilComplete: one frame less
-			// on the way to it for the compiler's inlining depth
-			long start = this.recording ? System.nanoTime() : 0L;
-			return holdUntilComplete(permit, Stages.invoke(this.next, call), start);
-		}
-		// the method may start on a worker
-		call.captureContext();
-		CompletableFuture<Permit> later = admission.admitLater(this.scheduler);
-		if (later.isDone()) {
+		if (permit == null) {
+			// the method may start on a worker
+			call.captureContext();
+			CompletableFuture<Permit> later = admission.admitLater(this.scheduler);
+			if (!later.isDone()) {
+				return new DelayedStart(call, later).result;
+			}
 			try {
 				permit = later.join();
 			}
 			catch (CompletionException | CancellationException ex) {
 				return CompletableFuture.failedFuture(Failures.unwrap(ex));
 			}
-			long start = this.recording ? System.nanoTime() : 0L;
-			return holdUntilComplete(permit, Stages.invoke(this.next, call), start);
 		}
-		return new DelayedStart(call, later).result;
+		// the method is invoked here rather than in holdUntilComplete: one frame less on
+		// the way to it for the compiler's inlining depth
+		long start = this.recording ? System.nanoTime() : 0L;
+		return holdUntilComplete(permit, Stages.invoke(this.next, call), start);
 	}
 
 	private CompletionStage<@Nullable Object> holdUntilComplete(Permit permit, CompletionStage<@Nullable Object> stage,
