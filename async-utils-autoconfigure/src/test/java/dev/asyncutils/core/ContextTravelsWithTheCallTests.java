@@ -136,6 +136,27 @@ class ContextTravelsWithTheCallTests {
 	}
 
 	@Test
+	void aRetriedAttemptThatWaitsForASlotOnAWorkerStillSeesTheCallersContext() {
+		this.runner.run((context) -> {
+			Guarded guarded = context.getBean(Guarded.class);
+			CompletableFuture<String> holder = new CompletableFuture<>();
+			// the first attempt fails later, on a thread of its own; the second one waits
+			// for the slot the holder keeps, on a worker, and starts when it is freed
+			CompletableFuture<String> failing = new CompletableFuture<>();
+			TENANT.set("globex");
+			CompletableFuture<String> result = guarded.retriedBounded(failing);
+			TENANT.set("other");
+			guarded.retriedBounded(holder);
+			TENANT.remove();
+			new Thread(() -> failing.completeExceptionally(new IOException("first attempt")), "user-thread").start();
+			Thread.sleep(100);
+			holder.complete("holder");
+			assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("retried app-worker globex r-42");
+			assertWorkerCleared();
+		});
+	}
+
+	@Test
 	void cleanupMethodsSeeTheCallersContext() {
 		this.runner.run((context) -> {
 			Guarded guarded = context.getBean(Guarded.class);
@@ -276,6 +297,17 @@ class ContextTravelsWithTheCallTests {
 			}
 			this.seen.add(describe());
 			return CompletableFuture.completedFuture("ok");
+		}
+
+		private final AtomicInteger boundedCalls = new AtomicInteger();
+
+		@Retry(maxAttempts = 2, delay = "1ms")
+		@dev.asyncutils.annotation.Bounded(value = 1, maxWait = "5s")
+		public CompletableFuture<String> retriedBounded(CompletableFuture<String> first) {
+			if (this.boundedCalls.incrementAndGet() <= 2) {
+				return first;
+			}
+			return CompletableFuture.completedFuture("retried " + describe());
 		}
 
 		@Retry(maxAttempts = 3, delay = "1ms")
